@@ -1,0 +1,528 @@
+/* The ptrace platform: application threads are threads of stub processes,
+ * run under PTRACE_SYSEMU by the sentry thread that owns them.
+ *
+ * A ptrace tracee belongs to one tracer *thread*, so every context is owned
+ * by exactly one sentry thread; handing a context to another thread detaches
+ * it while it sits in the stub's park loop (which runs nothing of the
+ * application) and re-attaches it with PTRACE_SEIZE + PTRACE_INTERRUPT.
+ *
+ * Stub processes are created with CLONE_PARENT so that all of them are
+ * children of the sentry, whichever stub forked them: a sentry thread that
+ * traces one then reaps it fully when it dies.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/rseq.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "platform/platform.h"
+
+#define STUB_ADDR 0x7fffffff0000ULL
+#define STUB_SIZE 4096ULL
+/* Sent to a stub thread to make a running switch_to return. Nothing else
+ * ever sends it: the stubs make no host syscalls of the application's. */
+#define INTR_SIG SIGSTKFLT
+
+extern const char stub_code_start[], stub_code_end[];
+extern const uint64_t stub_off_park, stub_off_syscall;
+
+struct stub_as {
+	pid_t pid;
+	atomic_int live; /* contexts not yet destroyed */
+};
+
+struct platform_ctx {
+	struct stub_as *as;
+	pid_t tid;
+	bool fresh;	  /* not run yet: orig_rax must be -1 */
+	bool intr_pending; /* INTR_SIG seen outside switch_to */
+};
+
+static int g_memfd = -1;
+
+static int ptrace_init(int memfd)
+{
+	g_memfd = memfd;
+	if (stub_code_end - stub_code_start > (long)STUB_SIZE)
+		return -E2BIG;
+	return 0;
+}
+
+static int wait_tid(pid_t tid, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(tid, status, __WALL);
+		if (r == tid)
+			return 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		return -errno;
+	}
+}
+
+static inline int stop_event(int status)
+{
+	return status >> 16;
+}
+
+/* Wait until tid stops with signal `want` (or the event `want_event`), or
+ * dies. INTR_SIG stops met on the way are remembered for the next
+ * switch_to; other stray signals are discarded. */
+static int wait_for(struct platform_ctx *ctx, pid_t tid, int want,
+		    int want_event)
+{
+	int st, err;
+
+	for (;;) {
+		err = wait_tid(tid, &st);
+		if (err)
+			return err;
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			return -ESRCH;
+		if (!WIFSTOPPED(st))
+			continue;
+		if (want_event) {
+			if (stop_event(st) == want_event)
+				return 0;
+		} else if (WSTOPSIG(st) == want && !stop_event(st)) {
+			return 0;
+		}
+		if (WSTOPSIG(st) == INTR_SIG && ctx)
+			ctx->intr_pending = true;
+		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
+			return -errno;
+	}
+}
+
+static void __attribute__((noreturn)) stub_child(void)
+{
+	sigset_t none;
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	void *page;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	/* The kernel writes the rseq area on return to user mode; it is in
+	 * the sentry's TLS, which the stub is about to unmap. glibc registers
+	 * at least 32 bytes even where __rseq_size says less. */
+	if (__rseq_size)
+		syscall(SYS_rseq,
+			(char *)__builtin_thread_pointer() + __rseq_offset,
+			__rseq_size < 32 ? 32 : __rseq_size,
+			RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+		_exit(120);
+	kill(getpid(), SIGSTOP);
+	if (g_memfd > 0)
+		syscall(SYS_close_range, 0, g_memfd - 1, 0);
+	syscall(SYS_close_range, g_memfd + 1, ~0U, 0);
+	page = mmap((void *)STUB_ADDR, STUB_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (page == MAP_FAILED)
+		_exit(121);
+	memcpy(page, stub_code_start, stub_code_end - stub_code_start);
+	if (mprotect(page, STUB_SIZE, PROT_READ | PROT_EXEC) < 0)
+		_exit(122);
+	((void (*)(uint64_t, uint64_t))page)(STUB_ADDR, STUB_SIZE);
+	_exit(123);
+}
+
+static struct platform_ctx *ctx_alloc(struct stub_as *as, pid_t tid)
+{
+	struct platform_ctx *ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	ctx->as = as;
+	ctx->tid = tid;
+	ctx->fresh = true;
+	atomic_fetch_add(&as->live, 1);
+	return ctx;
+}
+
+static const long ptrace_opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
+				PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK;
+
+static int ptrace_new_as(struct platform_ctx **out)
+{
+	struct stub_as *as;
+	pid_t pid;
+	int err;
+
+	as = calloc(1, sizeof(*as));
+	if (!as)
+		return -ENOMEM;
+	/* A raw fork: no atfork handlers run, and the child touches nothing
+	 * but the stack it was forked on until it is in the stub page. */
+	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0) {
+		err = -errno;
+		free(as);
+		return err;
+	}
+	if (pid == 0)
+		stub_child();
+	as->pid = pid;
+	err = wait_for(NULL, pid, SIGSTOP, 0);
+	if (!err && ptrace(PTRACE_SETOPTIONS, pid, 0, ptrace_opts) < 0)
+		err = -errno;
+	if (!err && ptrace(PTRACE_CONT, pid, 0, 0) < 0)
+		err = -errno;
+	if (!err)
+		err = wait_for(NULL, pid, SIGTRAP, 0); /* the stub's "ready" */
+	if (!err) {
+		*out = ctx_alloc(as, pid);
+		if (!*out)
+			err = -ENOMEM;
+	}
+	if (err) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		free(as);
+	}
+	return err;
+}
+
+/* Run one host syscall in the stub thread of ctx (stopped, owned by the
+ * caller). Returns the syscall's result (which may be -errno). */
+static long stub_call(struct platform_ctx *ctx, long nr, uint64_t a0,
+		      uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		      uint64_t a5, int event, pid_t *event_tid)
+{
+	struct user_regs_struct saved, r;
+	unsigned long msg;
+	long ret;
+	int err;
+
+	if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &saved) < 0)
+		return -errno;
+	r = saved;
+	r.rip = STUB_ADDR + stub_off_syscall;
+	r.rax = nr;
+	r.orig_rax = -1;
+	r.rdi = a0;
+	r.rsi = a1;
+	r.rdx = a2;
+	r.r10 = a3;
+	r.r8 = a4;
+	r.r9 = a5;
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &r) < 0)
+		return -errno;
+	if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+		return -errno;
+	if (event) {
+		err = wait_for(ctx, ctx->tid, 0, event);
+		if (err)
+			return err;
+		if (ptrace(PTRACE_GETEVENTMSG, ctx->tid, 0, &msg) < 0)
+			return -errno;
+		*event_tid = msg;
+		if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+			return -errno;
+	}
+	err = wait_for(ctx, ctx->tid, SIGTRAP, 0);
+	if (err)
+		return err;
+	if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &r) < 0)
+		return -errno;
+	ret = r.rax;
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &saved) < 0)
+		return -errno;
+	return ret;
+}
+
+/* A new stub thread or process was cloned by ctx's thread: wait for its
+ * initial stop (it is auto-attached to us). */
+static int adopt_clone_child(struct platform_ctx *parent, pid_t tid,
+			     long ret, struct stub_as *as,
+			     struct platform_ctx **out)
+{
+	int st, err;
+
+	if (ret < 0)
+		return ret;
+	err = wait_tid(tid, &st);
+	if (err)
+		return err;
+	if (!WIFSTOPPED(st))
+		return -ESRCH;
+	*out = ctx_alloc(as, tid);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int ptrace_fork_as(struct platform_ctx *ctx, struct platform_ctx **out)
+{
+	struct stub_as *as;
+	pid_t child = 0;
+	long ret;
+	int err;
+
+	as = calloc(1, sizeof(*as));
+	if (!as)
+		return -ENOMEM;
+	ret = stub_call(ctx, SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0, 0,
+			PTRACE_EVENT_FORK, &child);
+	if (ret < 0 && child <= 0) {
+		free(as);
+		return ret;
+	}
+	as->pid = child;
+	err = adopt_clone_child(ctx, child, ret < 0 ? 0 : ret, as, out);
+	if (err) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, __WALL);
+		free(as);
+	}
+	return err;
+}
+
+static int ptrace_new_thread(struct platform_ctx *ctx, struct platform_ctx **out)
+{
+	const uint64_t flags = CLONE_VM | CLONE_FS | CLONE_FILES |
+			       CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	pid_t child = 0;
+	long ret;
+
+	ret = stub_call(ctx, SYS_clone, flags, 0, 0, 0, 0, 0, PTRACE_EVENT_CLONE,
+			&child);
+	if (ret < 0 && child <= 0)
+		return ret;
+	return adopt_clone_child(ctx, child, ret < 0 ? 0 : ret, ctx->as, out);
+}
+
+static int park_regs(struct platform_ctx *ctx)
+{
+	struct user_regs_struct r;
+
+	if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &r) < 0)
+		return -errno;
+	r.rip = STUB_ADDR + stub_off_park;
+	r.orig_rax = -1;
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &r) < 0)
+		return -errno;
+	return 0;
+}
+
+static int ptrace_release(struct platform_ctx *ctx)
+{
+	int err = park_regs(ctx);
+	if (err)
+		return err;
+	if (ptrace(PTRACE_DETACH, ctx->tid, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static int ptrace_adopt(struct platform_ctx *ctx)
+{
+	if (ptrace(PTRACE_SEIZE, ctx->tid, 0, ptrace_opts) < 0)
+		return -errno;
+	if (ptrace(PTRACE_INTERRUPT, ctx->tid, 0, 0) < 0)
+		return -errno;
+	ctx->fresh = true;
+	return wait_for(ctx, ctx->tid, 0, PTRACE_EVENT_STOP);
+}
+
+static void ptrace_destroy(struct platform_ctx *ctx)
+{
+	struct stub_as *as = ctx->as;
+	int st;
+
+	if (atomic_fetch_sub(&as->live, 1) == 1) {
+		kill(as->pid, SIGKILL);
+		if (ctx->tid != as->pid)
+			waitpid(ctx->tid, &st, __WALL);
+		/* The leader: traced by us, or a parked orphan whose real
+		 * parent is the sentry; either way ours to reap. */
+		while (waitpid(as->pid, &st, __WALL) < 0 && errno == EINTR)
+			;
+		free(as);
+	} else if (ctx->tid == as->pid) {
+		/* A group leader cannot go before its threads without
+		 * becoming a zombie we could not reap now: park it. */
+		ptrace_release(ctx);
+	} else {
+		stub_call(ctx, SYS_exit, 0, 0, 0, 0, 0, 0, 0, NULL);
+		waitpid(ctx->tid, &st, __WALL);
+	}
+	free(ctx);
+}
+
+static void fill_fault(struct platform_ctx *ctx, int sig,
+		       struct platform_event *ev)
+{
+	siginfo_t si;
+
+	ev->why = PLATFORM_FAULT;
+	ev->signo = sig;
+	ev->code = 0;
+	ev->addr = 0;
+	if (ptrace(PTRACE_GETSIGINFO, ctx->tid, 0, &si) == 0) {
+		ev->code = si.si_code;
+		ev->addr = (uint64_t)si.si_addr;
+	}
+}
+
+static int ptrace_switch_to(struct platform_ctx *ctx,
+			    struct platform_regs *regs,
+			    struct platform_event *ev)
+{
+	int st, err, sig;
+
+	if (ctx->intr_pending) {
+		ctx->intr_pending = false;
+		ev->why = PLATFORM_INTERRUPT;
+		return 0;
+	}
+	if (ctx->fresh) {
+		regs->r.orig_rax = -1;
+		ctx->fresh = false;
+	}
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &regs->r) < 0)
+		goto died;
+	if (ptrace(PTRACE_SYSEMU, ctx->tid, 0, 0) < 0)
+		goto died;
+	for (;;) {
+		err = wait_tid(ctx->tid, &st);
+		if (err || WIFEXITED(st) || WIFSIGNALED(st))
+			goto died;
+		if (!WIFSTOPPED(st))
+			continue;
+		sig = WSTOPSIG(st);
+		if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &regs->r) < 0)
+			goto died;
+		if (sig == (SIGTRAP | 0x80)) {
+			ev->why = PLATFORM_SYSCALL;
+			return 0;
+		}
+		if (stop_event(st) || sig == INTR_SIG) {
+			ev->why = PLATFORM_INTERRUPT;
+			return 0;
+		}
+		switch (sig) {
+		case SIGSEGV:
+		case SIGBUS:
+		case SIGFPE:
+		case SIGILL:
+		case SIGTRAP:
+			fill_fault(ctx, sig, ev);
+			return 0;
+		}
+		/* Anything else (SIGSTOP, a stray SIGCHLD) is the host's, not
+		 * the application's: drop it and go on. */
+		if (ptrace(PTRACE_SYSEMU, ctx->tid, 0, 0) < 0)
+			goto died;
+	}
+died:
+	ev->why = PLATFORM_DIED;
+	return 0;
+}
+
+static void ptrace_interrupt(struct platform_ctx *ctx)
+{
+	syscall(SYS_tgkill, ctx->as->pid, ctx->tid, INTR_SIG);
+}
+
+static long ptrace_mmap(struct platform_ctx *ctx, uint64_t addr, uint64_t len,
+			int prot, int flags, int fd, uint64_t off)
+{
+	return stub_call(ctx, SYS_mmap, addr, len, prot, flags, fd, off, 0,
+			 NULL);
+}
+
+static int ptrace_munmap(struct platform_ctx *ctx, uint64_t addr, uint64_t len)
+{
+	return stub_call(ctx, SYS_munmap, addr, len, 0, 0, 0, 0, 0, NULL);
+}
+
+static int ptrace_mprotect(struct platform_ctx *ctx, uint64_t addr,
+			   uint64_t len, int prot)
+{
+	return stub_call(ctx, SYS_mprotect, addr, len, prot, 0, 0, 0, 0, NULL);
+}
+
+static long ptrace_mremap(struct platform_ctx *ctx, uint64_t old,
+			  uint64_t oldlen, uint64_t newlen, int flags,
+			  uint64_t newaddr)
+{
+	return stub_call(ctx, SYS_mremap, old, oldlen, newlen, flags, newaddr,
+			 0, 0, NULL);
+}
+
+static int ptrace_madvise(struct platform_ctx *ctx, uint64_t addr,
+			  uint64_t len, int advice)
+{
+	return stub_call(ctx, SYS_madvise, addr, len, advice, 0, 0, 0, 0, NULL);
+}
+
+static ssize_t ptrace_read_mem(struct platform_ctx *ctx, uint64_t addr,
+			       void *buf, size_t n)
+{
+	struct iovec local = {buf, n}, remote = {(void *)addr, n};
+	ssize_t r = process_vm_readv(ctx->as->pid, &local, 1, &remote, 1, 0);
+	return r < 0 ? -errno : r;
+}
+
+static ssize_t ptrace_write_mem(struct platform_ctx *ctx, uint64_t addr,
+				const void *buf, size_t n)
+{
+	struct iovec local = {(void *)buf, n}, remote = {(void *)addr, n};
+	ssize_t r = process_vm_writev(ctx->as->pid, &local, 1, &remote, 1, 0);
+	return r < 0 ? -errno : r;
+}
+
+static int ptrace_get_fpstate(struct platform_ctx *ctx,
+			      struct platform_fpstate *fp)
+{
+	struct iovec iov = {fp->data, sizeof(fp->data)};
+
+	if (ptrace(PTRACE_GETREGSET, ctx->tid, NT_X86_XSTATE, &iov) < 0)
+		return -errno;
+	fp->len = iov.iov_len;
+	return 0;
+}
+
+static int ptrace_set_fpstate(struct platform_ctx *ctx,
+			      const struct platform_fpstate *fp)
+{
+	struct iovec iov = {(void *)fp->data, fp->len};
+
+	if (ptrace(PTRACE_SETREGSET, ctx->tid, NT_X86_XSTATE, &iov) < 0)
+		return -errno;
+	return 0;
+}
+
+const struct platform_ops platform_ptrace_ops = {
+	.name = "ptrace",
+	.init = ptrace_init,
+	.new_as = ptrace_new_as,
+	.fork_as = ptrace_fork_as,
+	.new_thread = ptrace_new_thread,
+	.release = ptrace_release,
+	.adopt = ptrace_adopt,
+	.destroy = ptrace_destroy,
+	.switch_to = ptrace_switch_to,
+	.interrupt = ptrace_interrupt,
+	.mmap = ptrace_mmap,
+	.munmap = ptrace_munmap,
+	.mprotect = ptrace_mprotect,
+	.mremap = ptrace_mremap,
+	.madvise = ptrace_madvise,
+	.read_mem = ptrace_read_mem,
+	.write_mem = ptrace_write_mem,
+	.get_fpstate = ptrace_get_fpstate,
+	.set_fpstate = ptrace_set_fpstate,
+};
