@@ -1,4 +1,246 @@
-int main(void)
+/* runsc-sentry: the sandbox's kernel. Started by runsc as pid 1 of new
+ * mount/pid/ipc/uts namespaces with the gofer's socket and the caller's
+ * stdio; runs one command and exits with its status. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/proc/procfs.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/signal.h"
+#include "sentry/log.h"
+#include "sentry/mm/mm.h"
+#include "sentry/strace.h"
+#include "sentry/vfs/fdtable.h"
+#include "sentry/vfs/fs_context.h"
+#include "sentry/vfs/hostfd.h"
+#include "sentry/vfs/vfs.h"
+
+extern char **environ;
+
+static void usage(void)
 {
-	return 1;
+	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--strace] "
+			"[--debug] [--cwd=DIR] [--no-pivot] -- CMD [ARG...]\n");
+	exit(2);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "runsc-sentry: %s: %s\n", what, strerror(errno));
+	exit(125);
+}
+
+/* Leave nothing of the host's filesystem reachable: the root becomes an
+ * empty read-only tmpfs. Every file the sandbox sees comes via the gofer. */
+static void pivot_into_empty_root(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("make mounts private");
+	if (mount("runsc-sentry", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0555"))
+		die("mount empty root");
+	if (chdir("/tmp"))
+		die("chdir empty root");
+	if (syscall(SYS_pivot_root, ".", "."))
+		die("pivot_root");
+	if (umount2(".", MNT_DETACH))
+		die("detach old root");
+	if (chdir("/"))
+		die("chdir /");
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL))
+		die("remount root read-only");
+}
+
+/* Host signals aimed at the sandbox (Ctrl-C on the terminal, runsc
+ * forwarding SIGTERM) go to the application's init process. */
+static void *signal_forwarder(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig))
+			continue;
+		klock_acquire();
+		if (init_tg && !init_tg->zombie) {
+			struct linux_siginfo info = {.signo = sig,
+						     .code = LINUX_SI_KERNEL};
+			send_signal_group(init_tg, sig, &info);
+		}
+		klock_release();
+	}
+	return NULL;
+}
+
+static struct task *make_init_task(const char *cwd)
+{
+	struct task *t = task_alloc();
+	struct thread_group *tg;
+
+	if (!t)
+		return NULL;
+	tg = tg_alloc(t->tid);
+	if (!tg)
+		return NULL;
+	tg->sighand = calloc(1, sizeof(*tg->sighand));
+	if (!tg->sighand)
+		return NULL;
+	tg->sighand->refs = 1;
+	init_tg = tg;
+	tg_add_thread(tg, t);
+	t->fdt = fdtable_new();
+	t->fs = fs_context_new();
+	if (!t->fdt || !t->fs)
+		return NULL;
+	for (int fd = 0; fd < 3; fd++) {
+		int dup = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+		struct file *f = dup >= 0 ? hostfd_file_new(dup) : NULL;
+		if (!f) {
+			if (dup >= 0)
+				close(dup);
+			continue;
+		}
+		fdtable_install_at(t->fdt, fd, f, false);
+		file_put(f);
+	}
+	if (cwd && fs_context_chdir(t->fs, cwd) < 0)
+		log_warn("cannot enter %s in the sandbox; starting in /", cwd);
+	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = getuid();
+	t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = getgid();
+	snprintf(t->comm, sizeof(t->comm), "init");
+	return t;
+}
+
+struct boot {
+	struct task *t;
+	const char *cmd;
+	char **argv;
+};
+
+static void *init_main(void *arg)
+{
+	struct boot *b = arg;
+	struct task *t = b->t;
+	int status;
+
+	pthread_setname_np(pthread_self(), "task-1");
+	klock_acquire();
+	status = boot_init_task(t, b->cmd, b->argv, environ);
+	if (status) {
+		t->tg->exit_status = status;
+		t->tg->exiting = true;
+		t->killed = true;
+	}
+	task_run_loop(t);
+	task_exit_self(t);
+	klock_release();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"gofer-fd", required_argument, NULL, 'g'},
+		{"strace", no_argument, NULL, 's'},
+		{"debug", no_argument, NULL, 'd'},
+		{"cwd", required_argument, NULL, 'c'},
+		{"no-pivot", no_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	int gofer_fd = -1, pivot = 1, c, status, err;
+	const char *cwd = NULL;
+	static sigset_t fwd;
+	pthread_t th;
+	struct boot b;
+
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			gofer_fd = atoi(optarg);
+			break;
+		case 's':
+			strace_enabled = true;
+			break;
+		case 'd':
+			log_min_level = LOG_DEBUG;
+			break;
+		case 'c':
+			cwd = optarg;
+			break;
+		case 'n':
+			pivot = 0;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind >= argc || gofer_fd < 0)
+		usage();
+
+	/* Signals: the forwarder thread takes them; no other thread may. */
+	sigemptyset(&fwd);
+	sigaddset(&fwd, SIGINT);
+	sigaddset(&fwd, SIGTERM);
+	sigaddset(&fwd, SIGHUP);
+	sigaddset(&fwd, SIGQUIT);
+	sigaddset(&fwd, SIGUSR1);
+	sigaddset(&fwd, SIGUSR2);
+	sigaddset(&fwd, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &fwd, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	procfs_preload();
+	if (pivot)
+		pivot_into_empty_root();
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+
+	err = mm_init();
+	if (err < 0) {
+		errno = -err;
+		die("memory file");
+	}
+	err = plat->init(err);
+	if (err) {
+		errno = -err;
+		die("platform");
+	}
+	klock_acquire();
+	err = vfs_init(gofer_fd, true);
+	if (err) {
+		fprintf(stderr, "runsc-sentry: mounting the root filesystem: %s\n",
+			linux_errno_msg(-err));
+		return 125;
+	}
+	if (devfs_mount() < 0)
+		log_warn("cannot mount /dev");
+	if (procfs_mount() < 0)
+		log_warn("cannot mount /proc");
+	b.t = make_init_task(cwd);
+	if (!b.t) {
+		fprintf(stderr, "runsc-sentry: cannot create the init task\n");
+		return 125;
+	}
+	klock_release();
+
+	b.cmd = argv[optind];
+	b.argv = argv + optind;
+	pthread_create(&th, NULL, signal_forwarder, &fwd);
+	pthread_create(&th, NULL, init_main, &b);
+	status = sandbox_wait();
+	if (status & 0x7f)
+		return 128 + (status & 0x7f);
+	return (status >> 8) & 0xff;
 }

@@ -43,6 +43,11 @@ void waitq_wake_all(struct waitq *wq);
  * pending for t or the task is being killed. */
 int task_wait(struct task *t, struct waitq *wq, const struct timespec *deadline);
 
+/* Like task_wait without deadline, but only SIGKILL/exit (t->killed)
+ * interrupts it (Linux's TASK_KILLABLE): for waits past a point of no
+ * return (exec's de_thread, vfork). Returns 0 or -LINUX_EINTR when killed. */
+int task_wait_killable(struct task *t, struct waitq *wq);
+
 /* Wait, with the kernel lock released, until host fd becomes ready for
  * `events` (POLLIN/POLLOUT) or the task is interrupted. For host-backed
  * files (the caller's stdin/stdout). Returns 0, or -LINUX_ERESTARTSYS. */

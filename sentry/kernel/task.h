@@ -63,10 +63,6 @@ struct linux_siginfo {
 	};
 };
 
-struct sigqueue {
-	struct sigqueue *next;
-	struct linux_siginfo info;
-};
 
 struct rlimit64 {
 	uint64_t cur, max;
@@ -85,7 +81,7 @@ struct thread_group {
 	struct thread_group *children, *sibling;
 	struct sighand *sighand;
 	linux_sigset_t shared_pending;
-	struct sigqueue *shared_queue;
+	struct linux_siginfo shared_info[LINUX_NSIG + 1];
 	struct waitq child_wq; /* parent sleeps here in wait4 */
 	bool exiting;	 /* exit_group started */
 	bool zombie;	 /* all threads exited; waits for reaping */
@@ -114,7 +110,9 @@ struct task {
 	struct platform_regs regs;
 	linux_sigset_t blocked, pending, saved_mask;
 	bool has_saved_mask; /* restore after a signal frame (sigsuspend, ppoll) */
-	struct sigqueue *queue;
+	struct linux_siginfo pending_info[LINUX_NSIG + 1];
+	enum { TS_KERNEL, TS_APP, TS_BLOCKED } state;
+	bool syscall_restartable; /* regs.rax may hold a -ERESTART* code */
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 	uint64_t clear_child_tid, robust_list, robust_len;
@@ -128,8 +126,15 @@ struct task {
 	struct task *vfork_parent; /* released when this task execs or exits */
 	bool vfork_done;
 	struct waitq vfork_wq;
-	int restart_nr; /* syscall to restart after a handler, or -1 */
 };
+
+/* The value a handler returns when it has set t->regs itself (execve,
+ * rt_sigreturn): the dispatcher must not store it in rax. */
+#define SYSCALL_KEEP_REGS (-0x7fff0001L)
+
+/* Wake t so that it notices a new signal or kill: from task_wait, from a
+ * host-fd wait, or out of application code. Kernel lock held. */
+void task_kick(struct task *t);
 
 static inline int task_pid(const struct task *t)
 {

@@ -1,0 +1,28 @@
+/* The gofer's 9P2000.L server loop.
+ *
+ * Single-threaded. Every fid holds an O_PATH descriptor reached by
+ * openat(dir, name, O_PATH|O_NOFOLLOW) one component at a time from the
+ * root, so the server never follows a symlink and never resolves "..":
+ * it cannot name anything outside the tree it was given, whatever the
+ * peer sends. (The gofer also pivot_roots into that tree; see setup.h.)
+ */
+#ifndef GOFER_SERVER_H
+#define GOFER_SERVER_H
+
+#include <stdbool.h>
+
+/* Upper bound on live fids; Tattach/Twalk past it get ENFILE. */
+#define GOFER_MAX_FIDS 65536
+
+/* Serve 9P2000.L on the connected stream socket sock until the peer closes
+ * it (returns 0) or sends something the stream cannot recover from: a size
+ * field out of range, a short message (returns a negative Linux errno).
+ * Malformed or unsupported requests inside a well-framed message get
+ * Rlerror and serving goes on.
+ *
+ * root_fd: an O_PATH (or O_RDONLY) descriptor of the directory served;
+ * borrowed, not closed. read_only: answer EROFS to every request that
+ * would modify the tree. */
+int gofer_serve(int sock, int root_fd, bool read_only);
+
+#endif

@@ -1,0 +1,31 @@
+/* Mounting the sandbox's root filesystem. */
+#include "sentry/fs/gofer/gofer_fs.h"
+#include "sentry/fs/overlay/overlay.h"
+#include "sentry/fs/tmpfs/tmpfs.h"
+#include "sentry/log.h"
+#include "sentry/vfs/vfs.h"
+
+int vfs_init(int gofer_fd, bool overlay)
+{
+	if (vfs_root_mount())
+		return -LINUX_EBUSY;
+	struct super *sb;
+	if (gofer_fd < 0) {
+		sb = tmpfs_new(0755);
+		if (!sb)
+			return -LINUX_ENOMEM;
+		return vfs_mount_root(sb);
+	}
+	int err = 0;
+	struct super *gsb = goferfs_new(gofer_fd, &err);
+	if (!gsb) {
+		log_error("vfs: cannot mount the gofer root: %d", err);
+		return err ? err : -LINUX_EIO;
+	}
+	if (!overlay)
+		return vfs_mount_root(gsb);
+	sb = overlay_new(gsb->root->inode);
+	if (!sb)
+		return -LINUX_ENOMEM;
+	return vfs_mount_root(sb);
+}
