@@ -18,7 +18,7 @@
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 jobs=${JOBS:-2}
 asan=1
 static_opt=()

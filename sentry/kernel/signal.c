@@ -4,6 +4,7 @@
 #include "sentry/kernel/signal.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "abi/errno.h"
@@ -66,47 +67,205 @@ static bool sig_default_stops(int sig)
 	       sig == LINUX_SIGTTIN || sig == LINUX_SIGTTOU;
 }
 
-static bool sig_default_core(int sig)
-{
-	switch (sig) {
-	case LINUX_SIGQUIT:
-	case LINUX_SIGILL:
-	case LINUX_SIGTRAP:
-	case LINUX_SIGABRT:
-	case LINUX_SIGBUS:
-	case LINUX_SIGFPE:
-	case LINUX_SIGSEGV:
-	case LINUX_SIGSYS:
-	case 24: /* SIGXCPU */
-	case 25: /* SIGXFSZ */
-		return true;
-	}
-	return false;
-}
+#define SIGRTMIN_ 32
+/* Queued real-time signals in the whole sandbox (RLIMIT_SIGPENDING-like). */
+#define MAX_QUEUED 4096
+static int nqueued;
 
 bool signal_pending_unblocked(struct task *t)
 {
 	return ((t->pending | t->tg->shared_pending) & ~t->blocked) != 0;
 }
 
+/* Append info to a real-time queue; -EAGAIN past the limit. */
+static int rtq_push(struct sigq **q, const struct linux_siginfo *info)
+{
+	struct sigq *e, **pp;
+
+	if (nqueued >= MAX_QUEUED)
+		return -LINUX_EAGAIN;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -LINUX_EAGAIN;
+	e->info = *info;
+	for (pp = q; *pp; pp = &(*pp)->next)
+		;
+	*pp = e;
+	nqueued++;
+	return 0;
+}
+
+/* Pop the first queued instance of sig; *more tells whether another
+ * remains. */
+static bool rtq_pop(struct sigq **q, int sig, struct linux_siginfo *info,
+		    bool *more)
+{
+	bool found = false;
+
+	*more = false;
+	for (struct sigq **pp = q; *pp;) {
+		struct sigq *e = *pp;
+		if (e->info.signo != sig) {
+			pp = &e->next;
+			continue;
+		}
+		if (found) {
+			*more = true;
+			break;
+		}
+		*info = e->info;
+		*pp = e->next;
+		free(e);
+		nqueued--;
+		found = true;
+	}
+	return found;
+}
+
+void sigq_free(struct sigq **q)
+{
+	while (*q) {
+		struct sigq *e = *q;
+		*q = e->next;
+		free(e);
+		nqueued--;
+	}
+}
+
+static void rtq_drop(struct sigq **q, int sig)
+{
+	struct linux_siginfo info;
+	bool more = true;
+	while (more && rtq_pop(q, sig, &info, &more))
+		;
+}
+
+void signal_discard(struct thread_group *tg, int sig)
+{
+	tg->shared_pending &= ~SIGBIT(sig);
+	rtq_drop(&tg->shared_rtq, sig);
+	for (struct task *o = tg->threads; o; o = o->tg_next) {
+		o->pending &= ~SIGBIT(sig);
+		rtq_drop(&o->rtq, sig);
+	}
+}
+
+/* Take signal sig from one of the pending sets. */
+static void take(linux_sigset_t *pending, struct linux_siginfo *infos,
+		 struct sigq **q, int sig, struct linux_siginfo *info)
+{
+	bool more = false;
+
+	if (sig >= SIGRTMIN_ && rtq_pop(q, sig, info, &more)) {
+		if (!more)
+			*pending &= ~SIGBIT(sig);
+		return;
+	}
+	*pending &= ~SIGBIT(sig);
+	*info = infos[sig];
+}
+
+int signal_dequeue(struct task *t, linux_sigset_t set,
+		   struct linux_siginfo *info)
+{
+	linux_sigset_t ready = (t->pending | t->tg->shared_pending) & set;
+	int sig;
+
+	if (!ready)
+		return 0;
+	sig = (ready & SIGBIT(LINUX_SIGKILL)) ? LINUX_SIGKILL
+					      : __builtin_ctzll(ready) + 1;
+	if (t->pending & SIGBIT(sig))
+		take(&t->pending, t->pending_info, &t->rtq, sig, info);
+	else
+		take(&t->tg->shared_pending, t->tg->shared_info,
+		     &t->tg->shared_rtq, sig, info);
+	return sig;
+}
+
 /* Take the lowest deliverable signal (SIGKILL first). 0 if none. */
 static int dequeue(struct task *t, struct linux_siginfo *info)
 {
-	linux_sigset_t set = (t->pending | t->tg->shared_pending) & ~t->blocked;
-	int sig;
+	return signal_dequeue(t, ~t->blocked, info);
+}
 
-	if (!set)
-		return 0;
-	sig = (set & SIGBIT(LINUX_SIGKILL)) ? LINUX_SIGKILL
-					    : __builtin_ctzll(set) + 1;
-	if (t->pending & SIGBIT(sig)) {
-		t->pending &= ~SIGBIT(sig);
-		*info = t->pending_info[sig];
-	} else {
-		t->tg->shared_pending &= ~SIGBIT(sig);
-		*info = t->tg->shared_info[sig];
+/* Record sig as pending in (pending, infos, q): real-time signals queue
+ * one instance per send, standard ones coalesce. */
+static int make_pending(linux_sigset_t *pending, struct linux_siginfo *infos,
+			struct sigq **q, int sig,
+			const struct linux_siginfo *info)
+{
+	struct linux_siginfo def;
+
+	if (!info) {
+		memset(&def, 0, sizeof(def));
+		def.signo = sig;
+		def.code = LINUX_SI_KERNEL;
+		info = &def;
 	}
-	return sig;
+	if (sig >= SIGRTMIN_) {
+		int err = rtq_push(q, info);
+		if (err)
+			return err;
+	} else if (*pending & SIGBIT(sig)) {
+		return 0; /* coalesced: the first one's info stays */
+	} else {
+		infos[sig] = *info;
+	}
+	*pending |= SIGBIT(sig);
+	return 0;
+}
+
+/* Tell the parent about a stop or continue (SIGCHLD unless it asked for
+ * SA_NOCLDSTOP) and wake its wait. */
+static void notify_parent_jobctl(struct thread_group *tg, int code, int sig)
+{
+	struct thread_group *p = tg->parent;
+	struct linux_siginfo info;
+
+	if (!p)
+		return;
+	waitq_wake_all(&p->child_wq);
+	if (p->sighand->act[LINUX_SIGCHLD].flags & LINUX_SA_NOCLDSTOP)
+		return;
+	memset(&info, 0, sizeof(info));
+	info.signo = LINUX_SIGCHLD;
+	info.code = code;
+	info.kill.pid = tg->pid;
+	info.kill.status = sig;
+	send_signal_group(p, LINUX_SIGCHLD, &info);
+}
+
+static void group_stop(struct thread_group *tg, int sig)
+{
+	if (tg->stopped || tg->exiting)
+		return;
+	tg->stopped = true;
+	tg->stop_sig = sig;
+	tg->stop_report = true;
+	tg->cont_report = false;
+	for (struct task *o = tg->threads; o; o = o->tg_next)
+		if (!o->exited)
+			task_kick(o);
+	notify_parent_jobctl(tg, LINUX_CLD_STOPPED, sig);
+}
+
+/* SIGCONT's effect happens when it is sent, even if blocked or ignored. */
+static void group_continue(struct thread_group *tg)
+{
+	linux_sigset_t stops = SIGBIT(LINUX_SIGSTOP) | SIGBIT(LINUX_SIGTSTP) |
+			       SIGBIT(LINUX_SIGTTIN) | SIGBIT(LINUX_SIGTTOU);
+
+	tg->shared_pending &= ~stops;
+	for (struct task *o = tg->threads; o; o = o->tg_next)
+		o->pending &= ~stops;
+	if (!tg->stopped)
+		return;
+	tg->stopped = false;
+	tg->stop_report = false;
+	tg->cont_report = true;
+	waitq_wake_all(&tg->stop_wq);
+	notify_parent_jobctl(tg, LINUX_CLD_CONTINUED, LINUX_SIGCONT);
 }
 
 void tg_exit_group(struct thread_group *tg, int status)
@@ -219,8 +378,9 @@ static int build_frame(struct task *t, int sig, struct linux_sigaction *act,
 
 static void kill_by_signal(struct task *t, int sig)
 {
-	int status = sig | (sig_default_core(sig) ? 0x80 : 0);
-	tg_exit_group(t->tg, status);
+	/* The wait status has no "core dumped" bit: the sentry writes no
+	 * core files, and Linux sets the bit only when it wrote one. */
+	tg_exit_group(t->tg, sig);
 }
 
 void signal_deliver(struct task *t)
@@ -228,6 +388,9 @@ void signal_deliver(struct task *t)
 	struct linux_siginfo info;
 	int sig;
 
+	/* A stopped group's threads wait here until SIGCONT or SIGKILL. */
+	while (t->tg->stopped && !t->killed)
+		task_wait_killable(t, &t->tg->stop_wq);
 	while (!t->killed && (sig = dequeue(t, &info)) != 0) {
 		struct linux_sigaction *act = &t->tg->sighand->act[sig];
 
@@ -241,11 +404,8 @@ void signal_deliver(struct task *t)
 			if (sig_default_ignored(sig))
 				continue;
 			if (sig_default_stops(sig)) {
-				/* Job control stop: not implemented yet. */
-				log_warn("signal %d: stop ignored (job control "
-					 "not supported)",
-					 sig);
-				continue;
+				group_stop(t->tg, sig);
+				break;
 			}
 			kill_by_signal(t, sig);
 			break;
@@ -369,19 +529,16 @@ int send_signal_task(struct task *t, int sig, const struct linux_siginfo *info)
 		tg_exit_group(t->tg, LINUX_SIGKILL);
 		return 0;
 	}
+	if (sig == LINUX_SIGCONT)
+		group_continue(t->tg);
 	act = &t->tg->sighand->act[sig];
 	if (!(t->blocked & SIGBIT(sig)) &&
 	    (act->handler == 1 ||
 	     (act->handler == 0 && sig_default_ignored(sig))))
 		return 0;
-	if (info)
-		t->pending_info[sig] = *info;
-	else {
-		memset(&t->pending_info[sig], 0, sizeof(*info));
-		t->pending_info[sig].signo = sig;
-		t->pending_info[sig].code = LINUX_SI_KERNEL;
-	}
-	t->pending |= SIGBIT(sig);
+	int err = make_pending(&t->pending, t->pending_info, &t->rtq, sig, info);
+	if (err)
+		return err;
 	if (!(t->blocked & SIGBIT(sig)))
 		task_kick(t);
 	return 0;
@@ -401,6 +558,8 @@ int send_signal_group(struct thread_group *tg, int sig,
 		tg_exit_group(tg, LINUX_SIGKILL);
 		return 0;
 	}
+	if (sig == LINUX_SIGCONT)
+		group_continue(tg);
 	act = &tg->sighand->act[sig];
 	for (struct task *o = tg->threads; o; o = o->tg_next) {
 		if (!o->exited && !(o->blocked & SIGBIT(sig))) {
@@ -411,14 +570,10 @@ int send_signal_group(struct thread_group *tg, int sig,
 	if (target && (act->handler == 1 ||
 		       (act->handler == 0 && sig_default_ignored(sig))))
 		return 0;
-	if (info)
-		tg->shared_info[sig] = *info;
-	else {
-		memset(&tg->shared_info[sig], 0, sizeof(*info));
-		tg->shared_info[sig].signo = sig;
-		tg->shared_info[sig].code = LINUX_SI_KERNEL;
-	}
-	tg->shared_pending |= SIGBIT(sig);
+	int err = make_pending(&tg->shared_pending, tg->shared_info,
+			       &tg->shared_rtq, sig, info);
+	if (err)
+		return err;
 	if (target)
 		task_kick(target);
 	return 0;

@@ -48,12 +48,25 @@
 #define LINUX_CLD_EXITED 1
 #define LINUX_CLD_KILLED 2
 #define LINUX_CLD_DUMPED 3
+#define LINUX_CLD_STOPPED 5
+#define LINUX_CLD_CONTINUED 6
 
 #define SIGBIT(s) (1ULL << ((s)-1))
 #define UNBLOCKABLE (SIGBIT(LINUX_SIGKILL) | SIGBIT(LINUX_SIGSTOP))
 
 /* An unblocked signal is pending for t (thread or group queue). */
 bool signal_pending_unblocked(struct task *t);
+
+/* Dequeue the lowest pending signal of t in set (thread queue first, then
+ * the group's); 0 when none. For rt_sigtimedwait and delivery. */
+int signal_dequeue(struct task *t, linux_sigset_t set,
+		   struct linux_siginfo *info);
+
+/* Drop every pending instance of sig in the thread group (SIG_IGN set). */
+void signal_discard(struct thread_group *tg, int sig);
+
+/* Free a real-time signal queue (thread or group teardown). */
+void sigq_free(struct sigq **q);
 
 /* Deliver t's pending signals before it returns to the application:
  * default actions (which may kill the thread group) or a handler frame.

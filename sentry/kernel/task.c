@@ -171,6 +171,7 @@ struct thread_group *tg_alloc(int pid)
 	tg->exit_signal = LINUX_SIGCHLD;
 	tg->start_time_ns = now_ns(CLOCK_MONOTONIC);
 	waitq_init(&tg->child_wq);
+	waitq_init(&tg->stop_wq);
 	all_groups[ngroups++] = tg;
 	return tg;
 }
@@ -234,10 +235,12 @@ void tg_release(struct thread_group *tg)
 	for (t = tg->threads; t; t = next) {
 		next = t->tg_next;
 		task_unlink(t);
+		sigq_free(&t->rtq);
 		close(t->intr_efd);
 		pthread_cond_destroy(&t->cond);
 		free(t);
 	}
+	sigq_free(&tg->shared_rtq);
 	sighand_put(tg->sighand);
 	free(tg->exe_path);
 	free(tg);

@@ -64,6 +64,12 @@ struct linux_siginfo {
 };
 
 
+/* A queued real-time signal (standard signals coalesce and need none). */
+struct sigq {
+	struct sigq *next;
+	struct linux_siginfo info;
+};
+
 struct rlimit64 {
 	uint64_t cur, max;
 };
@@ -82,10 +88,15 @@ struct thread_group {
 	struct sighand *sighand;
 	linux_sigset_t shared_pending;
 	struct linux_siginfo shared_info[LINUX_NSIG + 1];
+	struct sigq *shared_rtq;
 	struct waitq child_wq; /* parent sleeps here in wait4 */
 	bool exiting;	 /* exit_group started */
 	bool zombie;	 /* all threads exited; waits for reaping */
-	bool stopped;
+	bool stopped;	  /* job-control stop in effect */
+	int stop_sig;
+	bool stop_report; /* stop not yet reported to wait(WUNTRACED) */
+	bool cont_report; /* continue not yet reported to wait(WCONTINUED) */
+	struct waitq stop_wq;
 	int exit_status; /* wait status word */
 	int exit_signal; /* signal sent to parent at exit, usually SIGCHLD */
 	int64_t start_time_ns;
@@ -111,6 +122,7 @@ struct task {
 	linux_sigset_t blocked, pending, saved_mask;
 	bool has_saved_mask; /* restore after a signal frame (sigsuspend, ppoll) */
 	struct linux_siginfo pending_info[LINUX_NSIG + 1];
+	struct sigq *rtq;
 	enum { TS_KERNEL, TS_APP, TS_BLOCKED } state;
 	bool syscall_restartable; /* regs.rax may hold a -ERESTART* code */
 	uint64_t altstack_sp, altstack_size;

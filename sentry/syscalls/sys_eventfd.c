@@ -13,7 +13,7 @@
 #include "sentry/vfs/vfs.h"
 
 #define EFD_SEMAPHORE 1
-#define EVENTFD_MAX 0xfffffffffffffffeULL
+#define EVENTFD_MAX   0xfffffffffffffffeULL
 
 struct eventfd {
 	uint64_t count;
@@ -47,8 +47,8 @@ static long efd_read(struct file *f, struct task *t, void *buf, size_t n,
 	return sizeof(v);
 }
 
-static long efd_write(struct file *f, struct task *t, const void *buf,
-		      size_t n, loff_t *pos)
+static long efd_write(struct file *f, struct task *t, const void *buf, size_t n,
+		      loff_t *pos)
 {
 	struct eventfd *e = f->priv;
 	uint64_t v;
@@ -94,11 +94,11 @@ static void efd_release(struct file *f)
 }
 
 static const struct file_ops eventfd_ops = {
-	.read = efd_read,
-	.write = efd_write,
-	.llseek = efd_llseek,
-	.poll = efd_poll,
-	.release = efd_release,
+    .read = efd_read,
+    .write = efd_write,
+    .llseek = efd_llseek,
+    .poll = efd_poll,
+    .release = efd_release,
 };
 
 /* eventfd2(2): fstat shows an anonymous inode (mode 0600, no type). */
@@ -106,8 +106,8 @@ long sys_eventfd2(struct task *t, const uint64_t a[6])
 {
 	uint32_t initval = (uint32_t)a[0];
 	uint64_t flags = a[1];
-	if (flags & ~(uint64_t)(EFD_SEMAPHORE | LINUX_O_CLOEXEC |
-				LINUX_O_NONBLOCK))
+	if (flags &
+	    ~(uint64_t)(EFD_SEMAPHORE | LINUX_O_CLOEXEC | LINUX_O_NONBLOCK))
 		return -LINUX_EINVAL;
 	struct eventfd *e = calloc(1, sizeof(*e));
 	if (!e)
@@ -115,10 +115,9 @@ long sys_eventfd2(struct task *t, const uint64_t a[6])
 	e->count = initval;
 	e->semaphore = flags & EFD_SEMAPHORE;
 	waitq_init(&e->wq);
-	struct file *f = file_new_anon(&eventfd_ops, 0600,
-				       LINUX_O_RDWR |
-					       (uint32_t)(flags & LINUX_O_NONBLOCK),
-				       e);
+	struct file *f = file_new_anon(
+	    &eventfd_ops, 0600,
+	    LINUX_O_RDWR | (uint32_t)(flags & LINUX_O_NONBLOCK), e);
 	if (!f) {
 		free(e);
 		return -LINUX_ENOMEM;

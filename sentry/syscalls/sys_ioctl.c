@@ -26,8 +26,8 @@ static long set_flag(struct task *t, struct file *f, uint64_t arg,
 	return 0;
 }
 
-static long generic_ioctl(struct task *t, int fd, struct file *f,
-			  unsigned cmd, uint64_t arg)
+static long generic_ioctl(struct task *t, int fd, struct file *f, unsigned cmd,
+			  uint64_t arg)
 {
 	uint32_t type = f->inode->mode & LINUX_S_IFMT;
 	switch (cmd) {
@@ -49,15 +49,15 @@ static long generic_ioctl(struct task *t, int fd, struct file *f,
 		}
 		return -LINUX_ENOTTY;
 	case LINUX_FIGETBSZ: {
-		int32_t bs = f->inode->blksize ? (int32_t)f->inode->blksize
-					       : 4096;
+		int32_t bs =
+		    f->inode->blksize ? (int32_t)f->inode->blksize : 4096;
 		return copy_out(t, arg, &bs, sizeof(bs));
 	}
 	case LINUX_FIONREAD:
 		if (type == LINUX_S_IFREG) {
 			vfs_getattr(f->inode);
 			int64_t left = (int64_t)f->inode->size - f->pos;
-			int32_t n = left < 0	     ? 0
+			int32_t n = left < 0	       ? 0
 				    : left > INT32_MAX ? INT32_MAX
 						       : (int32_t)left;
 			return copy_out(t, arg, &n, sizeof(n));

@@ -14,8 +14,8 @@
 long sys_pipe2(struct task *t, const uint64_t a[6])
 {
 	uint64_t flags = a[1];
-	if (flags & ~(uint64_t)(LINUX_O_CLOEXEC | LINUX_O_NONBLOCK |
-				LINUX_O_DIRECT))
+	if (flags &
+	    ~(uint64_t)(LINUX_O_CLOEXEC | LINUX_O_NONBLOCK | LINUX_O_DIRECT))
 		return -LINUX_EINVAL;
 	struct file *rd, *wr;
 	int r = pipe_create(t, (uint32_t)flags, &rd, &wr);

@@ -20,7 +20,7 @@
 #define POLL_EINTR (-LINUX_ERESTARTNOHAND)
 
 #define POLLIN_SET                                                             \
-	(LINUX_POLLRDNORM | LINUX_POLLRDBAND | LINUX_POLLIN | LINUX_POLLHUP |   \
+	(LINUX_POLLRDNORM | LINUX_POLLRDBAND | LINUX_POLLIN | LINUX_POLLHUP |  \
 	 LINUX_POLLERR)
 #define POLLOUT_SET                                                            \
 	(LINUX_POLLWRBAND | LINUX_POLLWRNORM | LINUX_POLLOUT | LINUX_POLLERR)
@@ -279,8 +279,8 @@ static long do_poll(struct task *t, uint64_t ufds, uint64_t nfds,
 		goto out;
 	for (int i = 0; i < n; i++) {
 		e[i].fd = pfd[i].fd;
-		e[i].want = (uint16_t)pfd[i].events | LINUX_POLLERR |
-			    LINUX_POLLHUP;
+		e[i].want =
+		    (uint16_t)pfd[i].events | LINUX_POLLERR | LINUX_POLLHUP;
 	}
 	ret = poll_entries(t, e, n, deadline, nowait, false);
 	if (ret < 0)
@@ -380,19 +380,19 @@ long sys_ppoll(struct task *t, const uint64_t a[6])
 
 #define LONG_BITS 64
 
-static long do_select(struct task *t, int64_t nfds, uint64_t uin,
-		      uint64_t uout, uint64_t uex,
-		      const struct timespec *deadline, bool nowait)
+static long do_select(struct task *t, int64_t nfds, uint64_t uin, uint64_t uout,
+		      uint64_t uex, const struct timespec *deadline,
+		      bool nowait)
 {
 	if (nfds < 0 || nfds > INT32_MAX)
 		return -LINUX_EINVAL;
-	/* Linux looks only at descriptors below its table size. */
-	int64_t max = ((int64_t)fdtable_max_fd(t->fdt) + LONG_BITS - 1) /
-		      LONG_BITS * LONG_BITS;
-	if (max < LONG_BITS)
-		max = LONG_BITS;
-	if (nfds > max)
-		nfds = max;
+	/* Linux ignores descriptors at or above its table's allocated size
+	 * (at least 64, more once the table grew); the sentry's analogue is
+	 * the RLIMIT_NOFILE bound, below which a set bit on a closed fd is
+	 * EBADF as in Linux. */
+	uint64_t limit = task_nofile_limit(t);
+	if ((uint64_t)nfds > limit)
+		nfds = (int64_t)limit;
 	int n = (int)nfds;
 	size_t words = ((size_t)n + LONG_BITS - 1) / LONG_BITS;
 	size_t bytes = words * sizeof(uint64_t);
@@ -474,7 +474,7 @@ long sys_select(struct task *t, const uint64_t a[6])
 	int r = timeout_in(t, a[4], true, &dl, &dlp, &nowait);
 	if (r < 0)
 		return r;
-	long ret = do_select(t, (int64_t)a[0], a[1], a[2], a[3], dlp, nowait);
+	long ret = do_select(t, (int)a[0], a[1], a[2], a[3], dlp, nowait);
 	timeout_out(t, a[4], true, dlp);
 	return ret;
 }
@@ -497,7 +497,7 @@ long sys_pselect6(struct task *t, const uint64_t a[6])
 		if (installed < 0)
 			return installed;
 	}
-	long ret = do_select(t, (int64_t)a[0], a[1], a[2], a[3], dlp, nowait);
+	long ret = do_select(t, (int)a[0], a[1], a[2], a[3], dlp, nowait);
 	sigmask_finish(t, installed, ret);
 	timeout_out(t, a[4], false, dlp);
 	return ret;

@@ -40,11 +40,8 @@ long sys_rt_sigaction(struct task *t, const uint64_t a[6])
 		/* Setting SIG_IGN (or SIG_DFL for a default-ignored signal)
 		 * discards what is pending, as POSIX requires. */
 		if (act.handler == 1 ||
-		    (act.handler == 0 && sig_default_ignored(sig))) {
-			t->tg->shared_pending &= ~SIGBIT(sig);
-			for (struct task *o = t->tg->threads; o; o = o->tg_next)
-				o->pending &= ~SIGBIT(sig);
-		}
+		    (act.handler == 0 && sig_default_ignored(sig)))
+			signal_discard(t->tg, sig);
 	}
 	return 0;
 }
@@ -150,17 +147,9 @@ long sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
 	}
 	waitq_init(&never);
 	for (;;) {
-		linux_sigset_t ready = (t->pending | t->tg->shared_pending) & set;
-		if (ready) {
-			int sig = __builtin_ctzll(ready) + 1;
-			struct linux_siginfo info;
-			if (t->pending & SIGBIT(sig)) {
-				t->pending &= ~SIGBIT(sig);
-				info = t->pending_info[sig];
-			} else {
-				t->tg->shared_pending &= ~SIGBIT(sig);
-				info = t->tg->shared_info[sig];
-			}
+		struct linux_siginfo info;
+		int sig = signal_dequeue(t, set, &info);
+		if (sig) {
 			if (a[1] && copy_out(t, a[1], &info, sizeof(info)))
 				return -LINUX_EFAULT;
 			return sig;
@@ -287,4 +276,53 @@ long sys_tkill(struct task *t, const uint64_t a[6])
 long sys_tgkill(struct task *t, const uint64_t a[6])
 {
 	return do_tkill(t, (int)a[0], (int)a[1], (int)a[2]);
+}
+
+/* rt_sigqueueinfo / rt_tgsigqueueinfo: send with the caller's siginfo. A
+ * process may not forge kernel or kill() codes (si_code >= 0) for another
+ * process, or SI_TKILL at all, as Linux checks. */
+static int check_info(struct task *t, int pid, int sig, uint64_t uinfo,
+		      struct linux_siginfo *info)
+{
+	if (sig < 0 || sig > LINUX_NSIG)
+		return -LINUX_EINVAL;
+	if (copy_in(t, uinfo, info, sizeof(*info)))
+		return -LINUX_EFAULT;
+	if ((info->code >= 0 || info->code == LINUX_SI_TKILL) &&
+	    pid != t->tg->pid)
+		return -LINUX_EPERM;
+	info->signo = sig;
+	return 0;
+}
+
+long sys_rt_sigqueueinfo(struct task *t, const uint64_t a[6])
+{
+	int pid = (int)a[0], sig = (int)a[1], err;
+	struct linux_siginfo info;
+	struct thread_group *tg;
+
+	err = check_info(t, pid, sig, a[2], &info);
+	if (err)
+		return err;
+	tg = tg_lookup(pid);
+	if (!tg)
+		return -LINUX_ESRCH;
+	return send_signal_group(tg, sig, &info);
+}
+
+long sys_rt_tgsigqueueinfo(struct task *t, const uint64_t a[6])
+{
+	int tgid = (int)a[0], tid = (int)a[1], sig = (int)a[2], err;
+	struct linux_siginfo info;
+	struct task *target;
+
+	if (tgid <= 0 || tid <= 0)
+		return -LINUX_EINVAL;
+	err = check_info(t, tgid, sig, a[3], &info);
+	if (err)
+		return err;
+	target = task_lookup(tid);
+	if (!target || target->tg->pid != tgid)
+		return -LINUX_ESRCH;
+	return send_signal_task(target, sig, &info);
 }

@@ -12,4 +12,6 @@ DECL_SYS(kill);
 DECL_SYS(tkill);
 DECL_SYS(tgkill);
 DECL_SYS(pause);
+DECL_SYS(rt_sigqueueinfo);
+DECL_SYS(rt_tgsigqueueinfo);
 #endif

@@ -394,10 +394,13 @@ static bool child_matches(struct task *t, struct thread_group *c, int idtype,
 	return false;
 }
 
-/* Common to wait4 and waitid: find a zombie child; 0 with *found NULL when
- * WNOHANG and none yet; -ECHILD when there is no matching child. */
+enum wait_kind { WK_EXITED, WK_STOPPED, WK_CONTINUED };
+
+/* Common to wait4 and waitid: find a child with something to report (an
+ * exit; a stop with WUNTRACED; a continue with WCONTINUED); 0 with *found
+ * NULL when WNOHANG and none yet; -ECHILD when no child matches at all. */
 static int wait_child(struct task *t, int idtype, int id, int options,
-		      struct thread_group **found)
+		      struct thread_group **found, enum wait_kind *kind)
 {
 	for (;;) {
 		bool any = false;
@@ -411,17 +414,26 @@ static int wait_child(struct task *t, int idtype, int id, int options,
 			    clone_child != !!(options & __WCLONE))
 				continue;
 			any = true;
-			if (c->zombie) {
-				*found = c;
+			*found = c;
+			if (c->zombie && (options & WEXITED)) {
+				*kind = WK_EXITED;
+				return 0;
+			}
+			if (c->stopped && c->stop_report &&
+			    (options & WUNTRACED)) {
+				*kind = WK_STOPPED;
+				return 0;
+			}
+			if (c->cont_report && (options & WCONTINUED)) {
+				*kind = WK_CONTINUED;
 				return 0;
 			}
 		}
+		*found = NULL;
 		if (!any)
 			return -LINUX_ECHILD;
-		if (options & WNOHANG) {
-			*found = NULL;
+		if (options & WNOHANG)
 			return 0;
-		}
 		int err = task_wait(t, &t->tg->child_wq, NULL);
 		if (err)
 			return err;
@@ -438,6 +450,7 @@ long sys_wait4(struct task *t, const uint64_t a[6])
 	int pid = (int)a[0], options = (int)a[2];
 	int idtype, id = 0, status, err;
 	struct thread_group *c;
+	enum wait_kind kind;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD |
 			__WALL | __WCLONE))
@@ -455,12 +468,17 @@ long sys_wait4(struct task *t, const uint64_t a[6])
 		idtype = 2;
 		id = -pid;
 	}
-	err = wait_child(t, idtype, id, options, &c);
+	err = wait_child(t, idtype, id, options | WEXITED, &c, &kind);
 	if (err)
 		return err;
 	if (!c)
 		return 0;
-	status = c->exit_status;
+	if (kind == WK_STOPPED)
+		status = (c->stop_sig << 8) | 0x7f;
+	else if (kind == WK_CONTINUED)
+		status = 0xffff;
+	else
+		status = c->exit_status;
 	if (a[1] && copy_out(t, a[1], &status, 4))
 		return -LINUX_EFAULT;
 	if (a[3]) {
@@ -469,7 +487,12 @@ long sys_wait4(struct task *t, const uint64_t a[6])
 			return -LINUX_EFAULT;
 	}
 	pid = c->pid;
-	tg_release(c);
+	if (kind == WK_STOPPED)
+		c->stop_report = false;
+	else if (kind == WK_CONTINUED)
+		c->cont_report = false;
+	else
+		tg_release(c);
 	return pid;
 }
 
@@ -478,6 +501,7 @@ long sys_waitid(struct task *t, const uint64_t a[6])
 	int idtype = (int)a[0], id = (int)a[1], options = (int)a[3], err;
 	struct linux_siginfo info = {0};
 	struct thread_group *c;
+	enum wait_kind kind;
 
 	if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT |
 			__WNOTHREAD | __WALL | __WCLONE))
@@ -490,35 +514,37 @@ long sys_waitid(struct task *t, const uint64_t a[6])
 		return -LINUX_EBADF;
 	if (idtype == 1 && id <= 0)
 		return -LINUX_EINVAL;
-	if (!(options & WEXITED)) {
-		/* Only stop/continue events asked for: the sentry has no job
-		 * control yet, so none ever comes. */
-		if (!(options & WNOHANG))
-			return task_wait(t, &t->tg->child_wq, NULL) ?: -LINUX_EINTR;
-		return a[2] && copy_out(t, a[2], &info, sizeof(info))
-			       ? -LINUX_EFAULT
-			       : 0;
-	}
-	err = wait_child(t, idtype, id, options, &c);
+	err = wait_child(t, idtype, id, options, &c, &kind);
 	if (err)
 		return err;
-	if (c && (options & WEXITED)) {
+	if (c) {
 		info.signo = LINUX_SIGCHLD;
 		info.kill.pid = c->pid;
 		info.kill.uid = t->cred.uid;
-		if ((c->exit_status & 0x7f) == 0) {
+		if (kind == WK_STOPPED) {
+			info.code = LINUX_CLD_STOPPED;
+			info.kill.status = c->stop_sig;
+		} else if (kind == WK_CONTINUED) {
+			info.code = LINUX_CLD_CONTINUED;
+			info.kill.status = LINUX_SIGCONT;
+		} else if ((c->exit_status & 0x7f) == 0) {
 			info.code = LINUX_CLD_EXITED;
 			info.kill.status = (c->exit_status >> 8) & 0xff;
 		} else {
-			info.code = (c->exit_status & 0x80) ? LINUX_CLD_DUMPED
-							    : LINUX_CLD_KILLED;
+			info.code = LINUX_CLD_KILLED;
 			info.kill.status = c->exit_status & 0x7f;
 		}
 	}
 	if (a[2] && copy_out(t, a[2], &info, sizeof(info)))
 		return -LINUX_EFAULT;
-	if (c && !(options & WNOWAIT))
-		tg_release(c);
+	if (c && !(options & WNOWAIT)) {
+		if (kind == WK_STOPPED)
+			c->stop_report = false;
+		else if (kind == WK_CONTINUED)
+			c->cont_report = false;
+		else
+			tg_release(c);
+	}
 	return 0;
 }
 

@@ -209,6 +209,16 @@ struct dentry *dcache_lookup(struct dentry *parent, const char *name)
 	return NULL;
 }
 
+/* Unused cached dentries are evicted beyond this many (each may pin a
+ * gofer fid, i.e. a host fd in the gofer). */
+#ifndef DCACHE_MAX
+#define DCACHE_MAX 16384
+#endif
+static size_t dcache_count;
+static unsigned dcache_hand;
+
+static void dcache_shrink(void);
+
 void dcache_add(struct dentry *d)
 {
 	if (d->cached || !d->parent || (d->sb->flags & SB_NOCACHE))
@@ -218,6 +228,8 @@ void dcache_add(struct dentry *d)
 	dcache[h] = d;
 	d->cached = true;
 	d->refs++;
+	if (++dcache_count > DCACHE_MAX)
+		dcache_shrink();
 }
 
 static void dcache_unhash(struct dentry *d)
@@ -229,6 +241,33 @@ static void dcache_unhash(struct dentry *d)
 		*pp = d->hash_next;
 	d->hash_next = NULL;
 	d->cached = false;
+	dcache_count--;
+}
+
+/* Drop cached dentries nobody uses (only the cache's reference, no mount
+ * on them), sweeping the buckets like a clock, until a quarter is gone.
+ * Leaves go first; their parents become unused and follow on a later
+ * sweep. Everything a dentry stands for can be looked up again: tmpfs and
+ * the overlay's upper keep their trees in their own inodes. */
+static void dcache_shrink(void)
+{
+	size_t target = DCACHE_MAX - DCACHE_MAX / 4;
+	for (unsigned n = 0; n < DCACHE_BUCKETS && dcache_count > target; n++) {
+		unsigned b = dcache_hand++ % DCACHE_BUCKETS;
+		struct dentry **pp = &dcache[b];
+		while (*pp) {
+			struct dentry *d = *pp;
+			if (d->refs == 1 && !d->mounted) {
+				*pp = d->hash_next;
+				d->hash_next = NULL;
+				d->cached = false;
+				dcache_count--;
+				dentry_put(d);
+			} else {
+				pp = &d->hash_next;
+			}
+		}
+	}
 }
 
 void dcache_drop(struct dentry *d)

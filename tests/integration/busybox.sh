@@ -9,7 +9,7 @@ if [ ! -x "$BB" ]; then
 	it_summary
 	exit
 fi
-cd "$IT_WORK"
+cd "$IT_WORK" || exit 1
 printf 'pear\napple\nfig\nbanana\napple\n' >fruits.txt
 mkdir -p tree/a/b
 printf 'x\n' >tree/a/one

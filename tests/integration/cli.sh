@@ -4,7 +4,7 @@
 # --platform, --debug-log), and exit statuses passed through.
 . "$(dirname "$0")/lib.sh"
 
-cd "$IT_WORK"
+cd "$IT_WORK" || exit 1
 printf 'data\n' >plain.txt
 chmod 644 plain.txt
 printf 'hello\n' >hello.txt

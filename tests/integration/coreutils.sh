@@ -3,7 +3,7 @@
 # natively and in the sandbox.
 . "$(dirname "$0")/lib.sh"
 
-cd "$IT_WORK"
+cd "$IT_WORK" || exit 1
 printf 'pear\napple\nfig\nbanana\napple\n' >fruits.txt
 seq 1 2000 >numbers.txt
 head -c 100000 /usr/share/doc/coreutils/copyright >copy.txt 2>/dev/null ||

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the integration tests; source it from tests/integration/*.sh.
 #
 # Each test has a name SUITE/NAME (SUITE is the script's name without .sh)

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PERL=${PERL:-/usr/bin/perl}
-cd "$IT_WORK"
+cd "$IT_WORK" || exit 1
 printf 'pear\napple\nfig\nbanana\napple\n' >fruits.txt
 
 it_compare hello "$PERL" -e 'print "hello from perl\n"'

@@ -9,7 +9,7 @@ if [ ! -x "$PY" ]; then
 	it_summary
 	exit
 fi
-cd "$IT_WORK"
+cd "$IT_WORK" || exit 1
 printf 'pear\napple\nfig\nbanana\napple\n' >fruits.txt
 head -c 300000 /dev/zero | tr '\0' 'q' >big.txt
 

@@ -3,7 +3,7 @@
 # statuses, signals: same stdout and exit status natively and sandboxed.
 . "$(dirname "$0")/lib.sh"
 
-cd "$IT_WORK"
+cd "$IT_WORK" || exit 1
 printf 'pear\napple\nfig\nbanana\napple\n' >fruits.txt
 
 it_compare_sh echo 'echo hello from the sandbox'

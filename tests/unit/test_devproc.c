@@ -68,8 +68,8 @@ static void test_dev_nodes(void **state)
 	static const struct {
 		const char *path;
 		unsigned ma, mi;
-	} devs[] = {{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},
-		    {"/dev/full", 1, 7},   {"/dev/random", 1, 8},
+	} devs[] = {{"/dev/null", 1, 3},    {"/dev/zero", 1, 5},
+		    {"/dev/full", 1, 7},    {"/dev/random", 1, 8},
 		    {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0}};
 	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
 		struct path p;
@@ -84,8 +84,7 @@ static void test_dev_nodes(void **state)
 		path_put(&p);
 	}
 	struct file *f;
-	assert_int_equal(open_path("/dev/tty", LINUX_O_RDWR, &f),
-			 -LINUX_ENXIO);
+	assert_int_equal(open_path("/dev/tty", LINUX_O_RDWR, &f), -LINUX_ENXIO);
 }
 
 static void test_dev_io(void **state)
@@ -128,8 +127,7 @@ static void test_dev_links(void **state)
 	/* /dev/shm is a writable tmpfs. */
 	struct file *f;
 	assert_int_equal(vfs_openat_ctx(&wc, "/dev/shm/x",
-					LINUX_O_CREAT | LINUX_O_RDWR, 0600,
-					&f),
+					LINUX_O_CREAT | LINUX_O_RDWR, 0600, &f),
 			 0);
 	assert_true(tmpfs_is_tmpfs(f->inode));
 	file_put(f);
@@ -190,9 +188,8 @@ static bool collect(struct dir_context *ctx, const char *name, size_t len,
 static void test_proc_readdir(void **state)
 {
 	struct file *f;
-	assert_int_equal(open_path("/proc", LINUX_O_RDONLY | LINUX_O_DIRECTORY,
-				   &f),
-			 0);
+	assert_int_equal(
+	    open_path("/proc", LINUX_O_RDONLY | LINUX_O_DIRECTORY, &f), 0);
 	struct names nm = {.ctx.actor = collect};
 	assert_int_equal(f->ops->iterate(f, &nm.ctx), 0);
 	assert_non_null(strstr(nm.all, "self "));
@@ -210,8 +207,7 @@ static void test_pipe(void **state)
 	assert_ptr_equal(rd->inode, wr->inode);
 	assert_int_equal(vfs_llseek(rd, 0, LINUX_SEEK_SET), -LINUX_ESPIPE);
 	assert_int_equal(vfs_poll(rd, NULL), 0);
-	assert_int_equal(vfs_poll(wr, NULL),
-			 LINUX_POLLOUT | LINUX_POLLWRNORM);
+	assert_int_equal(vfs_poll(wr, NULL), LINUX_POLLOUT | LINUX_POLLWRNORM);
 	/* Nothing to read and no way to sleep: EAGAIN. */
 	assert_int_equal(vfs_read(rd, NULL, buf, sizeof(buf), NULL),
 			 -LINUX_EAGAIN);
@@ -266,15 +262,13 @@ static void test_fifo(void **state)
 	struct path p;
 	assert_int_equal(vfs_walk(&wc, "/fifo", 0, &p), 0);
 	struct inode *inode = p.dentry->inode;
-	struct file *w = file_new_anon_inode(inode, NULL,
-					     LINUX_O_WRONLY | LINUX_O_NONBLOCK,
-					     NULL);
+	struct file *w = file_new_anon_inode(
+	    inode, NULL, LINUX_O_WRONLY | LINUX_O_NONBLOCK, NULL);
 	/* A non-blocking writer without a reader: ENXIO. */
 	assert_int_equal(fifo_open(inode, w, NULL), -LINUX_ENXIO);
 	file_put(w);
-	struct file *r = file_new_anon_inode(inode, NULL,
-					     LINUX_O_RDONLY | LINUX_O_NONBLOCK,
-					     NULL);
+	struct file *r = file_new_anon_inode(
+	    inode, NULL, LINUX_O_RDONLY | LINUX_O_NONBLOCK, NULL);
 	assert_int_equal(fifo_open(inode, r, NULL), 0);
 	/* No writer has ever opened it: no hangup yet. */
 	assert_int_equal(vfs_poll(r, NULL), 0);
@@ -301,32 +295,31 @@ static void test_fifo(void **state)
 static void test_mknod_chr(void **state)
 {
 	/* A device node on tmpfs opens as the sentry's device. */
-	assert_int_equal(vfs_mknod(&wc, "/mynull",
-				   LINUX_S_IFCHR | 0666, LINUX_MKDEV(1, 3)),
-			 0);
+	assert_int_equal(
+	    vfs_mknod(&wc, "/mynull", LINUX_S_IFCHR | 0666, LINUX_MKDEV(1, 3)),
+	    0);
 	struct file *f;
 	assert_int_equal(open_path("/mynull", LINUX_O_RDWR, &f), 0);
 	assert_int_equal(vfs_write(f, NULL, "abc", 3, NULL), 3);
 	file_put(f);
-	assert_int_equal(vfs_mknod(&wc, "/nodev",
-				   LINUX_S_IFCHR | 0666, LINUX_MKDEV(42, 42)),
-			 0);
-	assert_int_equal(open_path("/nodev", LINUX_O_RDWR, &f),
-			 -LINUX_ENXIO);
+	assert_int_equal(
+	    vfs_mknod(&wc, "/nodev", LINUX_S_IFCHR | 0666, LINUX_MKDEV(42, 42)),
+	    0);
+	assert_int_equal(open_path("/nodev", LINUX_O_RDWR, &f), -LINUX_ENXIO);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dev_nodes),
-		cmocka_unit_test(test_dev_io),
-		cmocka_unit_test(test_dev_links),
-		cmocka_unit_test(test_proc_global),
-		cmocka_unit_test(test_proc_readdir),
-		cmocka_unit_test(test_pipe),
-		cmocka_unit_test(test_pipe_atomic),
-		cmocka_unit_test(test_fifo),
-		cmocka_unit_test(test_mknod_chr),
+	    cmocka_unit_test(test_dev_nodes),
+	    cmocka_unit_test(test_dev_io),
+	    cmocka_unit_test(test_dev_links),
+	    cmocka_unit_test(test_proc_global),
+	    cmocka_unit_test(test_proc_readdir),
+	    cmocka_unit_test(test_pipe),
+	    cmocka_unit_test(test_pipe_atomic),
+	    cmocka_unit_test(test_fifo),
+	    cmocka_unit_test(test_mknod_chr),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

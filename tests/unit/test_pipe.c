@@ -80,10 +80,10 @@ static void test_resize(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_fifo_order),
-		cmocka_unit_test(test_full_and_wrap),
-		cmocka_unit_test(test_resize),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_fifo_order),
+	    cmocka_unit_test(test_full_and_wrap),
+	    cmocka_unit_test(test_resize),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

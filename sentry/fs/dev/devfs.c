@@ -14,12 +14,12 @@
 /* devtmpfs is a tmpfs to statfs(2). */
 #define DEVFS_MAGIC LINUX_TMPFS_MAGIC
 
-#define RDEV_NULL LINUX_MKDEV(1, 3)
-#define RDEV_ZERO LINUX_MKDEV(1, 5)
-#define RDEV_FULL LINUX_MKDEV(1, 7)
-#define RDEV_RANDOM LINUX_MKDEV(1, 8)
+#define RDEV_NULL    LINUX_MKDEV(1, 3)
+#define RDEV_ZERO    LINUX_MKDEV(1, 5)
+#define RDEV_FULL    LINUX_MKDEV(1, 7)
+#define RDEV_RANDOM  LINUX_MKDEV(1, 8)
 #define RDEV_URANDOM LINUX_MKDEV(1, 9)
-#define RDEV_TTY LINUX_MKDEV(5, 0)
+#define RDEV_TTY     LINUX_MKDEV(5, 0)
 
 /* ------------------------------------------------------------------ */
 /* /dev/null, /dev/zero, /dev/full */
@@ -63,21 +63,21 @@ static long full_write(struct file *f, struct task *t, const void *buf,
 }
 
 static const struct file_ops null_ops = {
-	.read = null_read,
-	.write = sink_write,
-	.llseek = zero_pos_llseek,
+    .read = null_read,
+    .write = sink_write,
+    .llseek = zero_pos_llseek,
 };
 
 static const struct file_ops zero_ops = {
-	.read = zero_read,
-	.write = sink_write,
-	.llseek = noop_llseek,
+    .read = zero_read,
+    .write = sink_write,
+    .llseek = noop_llseek,
 };
 
 static const struct file_ops full_ops = {
-	.read = zero_read,
-	.write = full_write,
-	.llseek = zero_pos_llseek,
+    .read = zero_read,
+    .write = full_write,
+    .llseek = zero_pos_llseek,
 };
 
 /* ------------------------------------------------------------------ */
@@ -104,10 +104,10 @@ static long random_ioctl(struct file *f, struct task *t, unsigned cmd,
 }
 
 static const struct file_ops random_ops = {
-	.read = random_read,
-	.write = sink_write,
-	.llseek = noop_llseek,
-	.ioctl = random_ioctl,
+    .read = random_read,
+    .write = sink_write,
+    .llseek = noop_llseek,
+    .ioctl = random_ioctl,
 };
 
 /* ------------------------------------------------------------------ */
@@ -136,7 +136,7 @@ int devfs_chr_open(struct inode *inode, struct file *f, struct task *t)
 }
 
 static const struct inode_ops chr_iops = {
-	.open = devfs_chr_open,
+    .open = devfs_chr_open,
 };
 
 /* ------------------------------------------------------------------ */
@@ -187,17 +187,17 @@ static int devfs_populate(struct inode *root)
 		uint64_t rdev;
 		uint32_t perm;
 	} chr[] = {
-		{"null", RDEV_NULL, 0666},     {"zero", RDEV_ZERO, 0666},
-		{"full", RDEV_FULL, 0666},     {"random", RDEV_RANDOM, 0666},
-		{"urandom", RDEV_URANDOM, 0666}, {"tty", RDEV_TTY, 0666},
+	    {"null", RDEV_NULL, 0666},	     {"zero", RDEV_ZERO, 0666},
+	    {"full", RDEV_FULL, 0666},	     {"random", RDEV_RANDOM, 0666},
+	    {"urandom", RDEV_URANDOM, 0666}, {"tty", RDEV_TTY, 0666},
 	};
 	static const struct {
 		const char *name, *target;
 	} links[] = {
-		{"stdin", "/proc/self/fd/0"},
-		{"stdout", "/proc/self/fd/1"},
-		{"stderr", "/proc/self/fd/2"},
-		{"fd", "/proc/self/fd"},
+	    {"stdin", "/proc/self/fd/0"},
+	    {"stdout", "/proc/self/fd/1"},
+	    {"stderr", "/proc/self/fd/2"},
+	    {"fd", "/proc/self/fd"},
 	};
 	int r;
 	for (size_t i = 0; i < sizeof(chr) / sizeof(chr[0]); i++) {

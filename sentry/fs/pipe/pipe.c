@@ -13,7 +13,7 @@
 #include "sentry/mm/usercopy.h"
 #include "sentry/syscalls/sys_poll.h"
 
-#define LINUX_SIGPIPE 13
+#define LINUX_SIGPIPE  13
 #define LINUX_FIONREAD 0x541B
 
 struct pipe {
@@ -119,8 +119,8 @@ static long pipe_write(struct file *f, struct task *t, const void *buf,
 		}
 		size_t space = pipebuf_space(&p->buf);
 		if (space >= need && space > 0) {
-			long w = pipebuf_write(&p->buf, (const char *)buf + done,
-					       n - done);
+			long w = pipebuf_write(
+			    &p->buf, (const char *)buf + done, n - done);
 			if (w < 0)
 				return done ? (long)done : w;
 			done += (size_t)w;
@@ -191,12 +191,12 @@ static void pipe_release(struct file *f)
 }
 
 const struct file_ops pipe_file_ops = {
-	.read = pipe_read,
-	.write = pipe_write,
-	.llseek = vfs_no_llseek,
-	.ioctl = pipe_ioctl,
-	.poll = pipe_poll,
-	.release = pipe_release,
+    .read = pipe_read,
+    .write = pipe_write,
+    .llseek = vfs_no_llseek,
+    .ioctl = pipe_ioctl,
+    .poll = pipe_poll,
+    .release = pipe_release,
 };
 
 bool file_is_pipe(const struct file *f)

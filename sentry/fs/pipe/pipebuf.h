@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PIPEBUF_DEFAULT_CAP (64 * 1024) /* Linux's default pipe size */
-#define PIPEBUF_MAX_CAP (1024 * 1024)   /* /proc/sys/fs/pipe-max-size */
-#define PIPEBUF_ATOMIC 4096             /* PIPE_BUF */
+#define PIPEBUF_DEFAULT_CAP (64 * 1024)	  /* Linux's default pipe size */
+#define PIPEBUF_MAX_CAP	    (1024 * 1024) /* /proc/sys/fs/pipe-max-size */
+#define PIPEBUF_ATOMIC	    4096	  /* PIPE_BUF */
 
 struct pipebuf {
 	uint8_t *data; /* NULL until the first write: idle pipes cost nothing */
@@ -42,8 +42,8 @@ void pipebuf_consume(struct pipebuf *pb, size_t n);
 
 /* Change the capacity (F_SETPIPE_SZ). cap is rounded up to a power-of-two
  * number of pages as Linux does; returns the new capacity, -LINUX_EBUSY when
- * the stored bytes do not fit, -LINUX_EPERM past PIPEBUF_MAX_CAP (Linux: pipe-max-size without CAP_SYS_RESOURCE), or
- * -LINUX_ENOMEM. */
+ * the stored bytes do not fit, -LINUX_EPERM past PIPEBUF_MAX_CAP (Linux:
+ * pipe-max-size without CAP_SYS_RESOURCE), or -LINUX_ENOMEM. */
 long pipebuf_resize(struct pipebuf *pb, size_t cap);
 
 #endif

@@ -17,10 +17,10 @@
 #include "sentry/vfs/vfs.h"
 
 struct proc_host_facts proc_host = {
-	.ncpus = 1,
-	.mem_total_kb = 2 * 1024 * 1024,
-	.mem_free_kb = 1024 * 1024,
-	.boot_id = "00000000-0000-0000-0000-000000000000",
+    .ncpus = 1,
+    .mem_total_kb = 2 * 1024 * 1024,
+    .mem_free_kb = 1024 * 1024,
+    .boot_id = "00000000-0000-0000-0000-000000000000",
 };
 
 long proc_printf(char **out, const char *fmt, ...)
@@ -87,9 +87,9 @@ long proc_gen_meminfo(struct task *t, void *arg, char **out)
 			   "HugePages_Free:    %5d\n"
 			   "Hugepagesize:   %8d kB\n",
 			   tot, fr, fr, 0UL, 0UL, 0UL, tot - fr, 0UL, tot - fr,
-			   0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, tot - fr,
-			   0UL, 0UL, tot, tot - fr, 34359738367UL, 0UL, 0UL, 0,
-			   0, 2048);
+			   0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL,
+			   tot - fr, 0UL, 0UL, tot, tot - fr, 34359738367UL,
+			   0UL, 0UL, 0, 0, 2048);
 }
 
 long proc_gen_cpuinfo(struct task *t, void *arg, char **out)
@@ -107,29 +107,29 @@ long proc_gen_cpuinfo(struct task *t, void *arg, char **out)
 	long len = 0;
 	for (int i = 0; i < proc_host.ncpus; i++) {
 		char *n;
-		long r = proc_printf(&n,
-				     "%sprocessor\t: %d\n"
-				     "vendor_id\t: GenuineIntel\n"
-				     "cpu family\t: 6\n"
-				     "model\t\t: 85\n"
-				     "model name\t: Virtual CPU\n"
-				     "cpu MHz\t\t: 2000.000\n"
-				     "cache size\t: 32768 KB\n"
-				     "physical id\t: 0\n"
-				     "siblings\t: %d\n"
-				     "core id\t\t: %d\n"
-				     "cpu cores\t: %d\n"
-				     "fpu\t\t: yes\n"
-				     "flags\t\t: fpu vme de pse tsc msr pae mce "
-				     "cx8 apic sep mtrr pge mca cmov pat pse36 "
-				     "clflush mmx fxsr sse sse2 ht syscall nx "
-				     "lm constant_tsc rep_good nopl pni ssse3 "
-				     "cx16 sse4_1 sse4_2 popcnt aes xsave avx\n"
-				     "bogomips\t: 4000.00\n"
-				     "address sizes\t: 46 bits physical, 48 bits "
-				     "virtual\n\n",
-				     acc ? acc : "", i, proc_host.ncpus, i,
-				     proc_host.ncpus);
+		long r = proc_printf(
+		    &n,
+		    "%sprocessor\t: %d\n"
+		    "vendor_id\t: GenuineIntel\n"
+		    "cpu family\t: 6\n"
+		    "model\t\t: 85\n"
+		    "model name\t: Virtual CPU\n"
+		    "cpu MHz\t\t: 2000.000\n"
+		    "cache size\t: 32768 KB\n"
+		    "physical id\t: 0\n"
+		    "siblings\t: %d\n"
+		    "core id\t\t: %d\n"
+		    "cpu cores\t: %d\n"
+		    "fpu\t\t: yes\n"
+		    "flags\t\t: fpu vme de pse tsc msr pae mce "
+		    "cx8 apic sep mtrr pge mca cmov pat pse36 "
+		    "clflush mmx fxsr sse sse2 ht syscall nx "
+		    "lm constant_tsc rep_good nopl pni ssse3 "
+		    "cx16 sse4_1 sse4_2 popcnt aes xsave avx\n"
+		    "bogomips\t: 4000.00\n"
+		    "address sizes\t: 46 bits physical, 48 bits "
+		    "virtual\n\n",
+		    acc ? acc : "", i, proc_host.ncpus, i, proc_host.ncpus);
 		free(acc);
 		if (r < 0)
 			return r;
@@ -205,7 +205,8 @@ long proc_gen_stat(struct task *t, void *arg, char **out)
 			"%sintr 0\nctxt 0\nbtime %lld\nprocesses %d\n"
 			"procs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 "
 			"0 0 0 0 0\n",
-			cpus, proc_host.boot_real_s, last > nprocs ? last : nprocs);
+			cpus, proc_host.boot_real_s,
+			last > nprocs ? last : nprocs);
 	free(cpus);
 	return r;
 }
@@ -279,15 +280,14 @@ long proc_gen_random_uuid(struct task *t, void *arg, char **out)
 			   b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-char proc_hostname[65] = "localhost";
+char proc_hostname[65] = "sandbox"; /* as sys_misc.c's uname */
 
 long proc_gen_hostname(struct task *t, void *arg, char **out)
 {
 	return proc_printf(out, "%s\n", proc_hostname);
 }
 
-long proc_write_hostname(struct task *t, void *arg, const char *buf,
-			 size_t n)
+long proc_write_hostname(struct task *t, void *arg, const char *buf, size_t n)
 {
 	if (t && t->cred.euid != 0)
 		return -LINUX_EPERM;

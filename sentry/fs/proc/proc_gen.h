@@ -40,12 +40,11 @@ long proc_gen_boot_id(struct task *t, void *arg, char **out);
  * is the kernel's; until it exposes one, procfs keeps it (proc_hostname,
  * writable through the file by root). */
 extern char proc_hostname[65];
-long proc_write_hostname(struct task *t, void *arg, const char *buf,
-			 size_t n);
+long proc_write_hostname(struct task *t, void *arg, const char *buf, size_t n);
 
 /* Render a printf format into a new malloc'd buffer; length or -ENOMEM. */
 long proc_printf(char **out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Host facts captured once by procfs_preload() (procfs.h). */
 struct proc_host_facts {

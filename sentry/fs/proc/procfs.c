@@ -30,8 +30,8 @@ void procfs_preload(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	proc_host.boot_mono_ns = (long long)ts.tv_sec * 1000000000LL +
-				 ts.tv_nsec;
+	proc_host.boot_mono_ns =
+	    (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	proc_host.boot_real_s = (long long)time(NULL);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	if (n > 0)
@@ -180,17 +180,11 @@ static int thread_self_link(struct task *t, void *arg, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* Per-process files */
 
-/* proc_render is the kernel's (kernel/task.h); until it is linked in, the
- * rendered files are empty rather than the sentry failing to link. */
-#pragma weak proc_render
-
 static long render(void *arg, const char *what, char **out)
 {
 	struct task *tt = proc_target(arg);
 	if (!tt)
 		return -LINUX_ESRCH;
-	if (!proc_render)
-		return proc_printf(out, "%s", "");
 	return proc_render(tt, what, out);
 }
 
@@ -217,8 +211,7 @@ static long gen_oom_score_adj(struct task *t, void *arg, char **out)
 }
 
 /* Accepted and forgotten: there is no OOM killer to steer. */
-static long write_ignored(struct task *t, void *arg, const char *buf,
-			  size_t n)
+static long write_ignored(struct task *t, void *arg, const char *buf, size_t n)
 {
 	return (long)n;
 }
@@ -228,22 +221,14 @@ static long gen_limits(struct task *t, void *arg, char **out)
 	static const struct {
 		const char *name, *unit;
 	} lim[LINUX_RLIM_NLIMITS] = {
-		{"Max cpu time", "seconds"},
-		{"Max file size", "bytes"},
-		{"Max data size", "bytes"},
-		{"Max stack size", "bytes"},
-		{"Max core file size", "bytes"},
-		{"Max resident set", "bytes"},
-		{"Max processes", "processes"},
-		{"Max open files", "files"},
-		{"Max locked memory", "bytes"},
-		{"Max address space", "bytes"},
-		{"Max file locks", "locks"},
-		{"Max pending signals", "signals"},
-		{"Max msgqueue size", "bytes"},
-		{"Max nice priority", ""},
-		{"Max realtime priority", ""},
-		{"Max realtime timeout", "us"},
+	    {"Max cpu time", "seconds"},     {"Max file size", "bytes"},
+	    {"Max data size", "bytes"},	     {"Max stack size", "bytes"},
+	    {"Max core file size", "bytes"}, {"Max resident set", "bytes"},
+	    {"Max processes", "processes"},  {"Max open files", "files"},
+	    {"Max locked memory", "bytes"},  {"Max address space", "bytes"},
+	    {"Max file locks", "locks"},     {"Max pending signals", "signals"},
+	    {"Max msgqueue size", "bytes"},  {"Max nice priority", ""},
+	    {"Max realtime priority", ""},   {"Max realtime timeout", "us"},
 	};
 	struct task *tt = proc_target(arg);
 	if (!tt)
@@ -275,8 +260,7 @@ static long gen_limits(struct task *t, void *arg, char **out)
 }
 
 /* A path of tt's fs context as the reader t sees it from its root. */
-static int fs_link(struct task *t, void *arg, char *buf, size_t size,
-		   bool root)
+static int fs_link(struct task *t, void *arg, char *buf, size_t size, bool root)
 {
 	struct task *tt = proc_target(arg);
 	if (!tt || !tt->fs)
@@ -353,16 +337,17 @@ static long gen_fdinfo(struct task *t, void *arg, char **out)
 	uint32_t flags = f->flags;
 	if (fdtable_get_cloexec(tt->fdt, arg_extra(arg)) > 0)
 		flags |= LINUX_O_CLOEXEC;
-	long r = proc_printf(out, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n",
-			     (long long)f->pos, flags,
-			     f->path.mnt ? f->path.mnt->id : 0,
-			     (unsigned long long)f->inode->ino);
+	long r = proc_printf(
+	    out, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n",
+	    (long long)f->pos, flags, f->path.mnt ? f->path.mnt->id : 0,
+	    (unsigned long long)f->inode->ino);
 	file_put(f);
 	return r;
 }
 
 static int fd_list_common(struct inode *dir, void *arg,
-			  bool (*emit)(void *, const char *, uint64_t, unsigned),
+			  bool (*emit)(void *, const char *, uint64_t,
+				       unsigned),
 			  void *ectx, unsigned dtype)
 {
 	struct task *tt = proc_target(arg);
@@ -413,8 +398,8 @@ static int fd_lookup_common(struct inode *dir, void *arg, const char *name,
 	} else {
 		i = synth_symlink_new(dir->sb, fd_link, farg);
 		if (i)
-			i->mode = LINUX_S_IFLNK | (rd ? 0500 : 0) |
-				  (wr ? 0300 : 0);
+			i->mode =
+			    LINUX_S_IFLNK | (rd ? 0500 : 0) | (wr ? 0300 : 0);
 	}
 	if (!i)
 		return -LINUX_ENOMEM;
@@ -440,13 +425,13 @@ static int fdinfo_lookup(struct inode *dir, void *arg, const char *name,
 }
 
 static const struct synth_dir_ops fd_dir_ops = {
-	.lookup = fd_lookup,
-	.list = fd_list,
+    .lookup = fd_lookup,
+    .list = fd_list,
 };
 
 static const struct synth_dir_ops fdinfo_dir_ops = {
-	.lookup = fdinfo_lookup,
-	.list = fdinfo_list,
+    .lookup = fdinfo_lookup,
+    .list = fdinfo_list,
 };
 
 /* ------------------------------------------------------------------ */
@@ -473,8 +458,7 @@ static int task_list(struct inode *dir, void *arg,
 			continue;
 		char name[16];
 		snprintf(name, sizeof(name), "%d", th->tid);
-		if (!emit(ectx, name, pid_dir_ino(th->tid, true),
-			  LINUX_DT_DIR))
+		if (!emit(ectx, name, pid_dir_ino(th->tid, true), LINUX_DT_DIR))
 			break;
 	}
 	return 0;
@@ -496,8 +480,8 @@ static int task_lookup_dir(struct inode *dir, void *arg, const char *name,
 }
 
 static const struct synth_dir_ops task_dir_ops = {
-	.lookup = task_lookup_dir,
-	.list = task_list,
+    .lookup = task_lookup_dir,
+    .list = task_list,
 };
 
 struct pid_file {
@@ -508,17 +492,17 @@ struct pid_file {
 };
 
 static const struct pid_file pid_files[] = {
-	{"cmdline", 0444, gen_cmdline, NULL},
-	{"comm", 0644, gen_comm, NULL},
-	{"environ", 0400, gen_environ, NULL},
-	{"maps", 0444, gen_maps, NULL},
-	{"stat", 0444, gen_stat, NULL},
-	{"status", 0444, gen_status, NULL},
-	{"mounts", 0444, proc_gen_mounts, NULL},
-	{"mountinfo", 0444, proc_gen_mountinfo, NULL},
-	{"cgroup", 0444, gen_cgroup, NULL},
-	{"limits", 0444, gen_limits, NULL},
-	{"oom_score_adj", 0644, gen_oom_score_adj, write_ignored},
+    {"cmdline", 0444, gen_cmdline, NULL},
+    {"comm", 0644, gen_comm, NULL},
+    {"environ", 0400, gen_environ, NULL},
+    {"maps", 0444, gen_maps, NULL},
+    {"stat", 0444, gen_stat, NULL},
+    {"status", 0444, gen_status, NULL},
+    {"mounts", 0444, proc_gen_mounts, NULL},
+    {"mountinfo", 0444, proc_gen_mountinfo, NULL},
+    {"cgroup", 0444, gen_cgroup, NULL},
+    {"limits", 0444, gen_limits, NULL},
+    {"oom_score_adj", 0644, gen_oom_score_adj, write_ignored},
 };
 
 struct pid_link {
@@ -527,9 +511,9 @@ struct pid_link {
 };
 
 static const struct pid_link pid_links[] = {
-	{"exe", exe_link},
-	{"cwd", cwd_link},
-	{"root", root_link},
+    {"exe", exe_link},
+    {"cwd", cwd_link},
+    {"root", root_link},
 };
 
 static int add_child(struct inode *dir, const char *name, struct inode *child,
@@ -606,7 +590,7 @@ static int root_lookup(struct inode *dir, void *arg, const char *name,
 	struct inode *i = pid_dir_new(dir->sb, pid, false);
 	if (!i)
 		return proc_target(proc_arg(pid, false, 0)) ? -LINUX_ENOMEM
-							     : -LINUX_ENOENT;
+							    : -LINUX_ENOENT;
 	*out = i;
 	return 0;
 }
@@ -632,8 +616,8 @@ static int root_list(struct inode *dir, void *arg,
 }
 
 static const struct synth_dir_ops root_dir_ops = {
-	.lookup = root_lookup,
-	.list = root_list,
+    .lookup = root_lookup,
+    .list = root_list,
 };
 
 struct gfile {
@@ -680,33 +664,33 @@ static long gen_yama_ptrace(struct task *t, void *arg, char **out)
 }
 
 static const struct gfile gfiles[] = {
-	{"meminfo", 0444, proc_gen_meminfo, NULL},
-	{"cpuinfo", 0444, proc_gen_cpuinfo, NULL},
-	{"uptime", 0444, proc_gen_uptime, NULL},
-	{"loadavg", 0444, proc_gen_loadavg, NULL},
-	{"filesystems", 0444, proc_gen_filesystems, NULL},
-	{"version", 0444, proc_gen_version, NULL},
-	{"stat", 0444, proc_gen_stat, NULL},
-	{"swaps", 0444, gen_swaps, NULL},
-	{"sys/kernel/hostname", 0644, proc_gen_hostname, proc_write_hostname},
-	{"sys/kernel/osrelease", 0444, proc_gen_osrelease, NULL},
-	{"sys/kernel/ostype", 0444, proc_gen_ostype, NULL},
-	{"sys/kernel/version", 0444, proc_gen_kversion, NULL},
-	{"sys/kernel/pid_max", 0644, proc_gen_pid_max, write_ignored},
-	{"sys/kernel/threads-max", 0644, gen_threads_max, write_ignored},
-	{"sys/kernel/ngroups_max", 0444, proc_gen_ngroups_max, NULL},
-	{"sys/kernel/cap_last_cap", 0444, proc_gen_cap_last_cap, NULL},
-	{"sys/kernel/shmmax", 0644, gen_shmmax, write_ignored},
-	{"sys/kernel/random/boot_id", 0444, proc_gen_boot_id, NULL},
-	{"sys/kernel/random/uuid", 0444, proc_gen_random_uuid, NULL},
-	{"sys/kernel/yama/ptrace_scope", 0644, gen_yama_ptrace, write_ignored},
-	{"sys/vm/overcommit_memory", 0644, proc_gen_overcommit, write_ignored},
-	{"sys/vm/max_map_count", 0644, gen_max_map_count, write_ignored},
-	{"sys/vm/mmap_min_addr", 0644, gen_mmap_min_addr, write_ignored},
-	{"sys/fs/nr_open", 0644, proc_gen_nr_open, write_ignored},
-	{"sys/fs/file-max", 0644, proc_gen_file_max, write_ignored},
-	{"sys/fs/pipe-max-size", 0644, proc_gen_pipe_max_size, write_ignored},
-	{"sys/net/core/somaxconn", 0644, gen_somaxconn, write_ignored},
+    {"meminfo", 0444, proc_gen_meminfo, NULL},
+    {"cpuinfo", 0444, proc_gen_cpuinfo, NULL},
+    {"uptime", 0444, proc_gen_uptime, NULL},
+    {"loadavg", 0444, proc_gen_loadavg, NULL},
+    {"filesystems", 0444, proc_gen_filesystems, NULL},
+    {"version", 0444, proc_gen_version, NULL},
+    {"stat", 0444, proc_gen_stat, NULL},
+    {"swaps", 0444, gen_swaps, NULL},
+    {"sys/kernel/hostname", 0644, proc_gen_hostname, proc_write_hostname},
+    {"sys/kernel/osrelease", 0444, proc_gen_osrelease, NULL},
+    {"sys/kernel/ostype", 0444, proc_gen_ostype, NULL},
+    {"sys/kernel/version", 0444, proc_gen_kversion, NULL},
+    {"sys/kernel/pid_max", 0644, proc_gen_pid_max, write_ignored},
+    {"sys/kernel/threads-max", 0644, gen_threads_max, write_ignored},
+    {"sys/kernel/ngroups_max", 0444, proc_gen_ngroups_max, NULL},
+    {"sys/kernel/cap_last_cap", 0444, proc_gen_cap_last_cap, NULL},
+    {"sys/kernel/shmmax", 0644, gen_shmmax, write_ignored},
+    {"sys/kernel/random/boot_id", 0444, proc_gen_boot_id, NULL},
+    {"sys/kernel/random/uuid", 0444, proc_gen_random_uuid, NULL},
+    {"sys/kernel/yama/ptrace_scope", 0644, gen_yama_ptrace, write_ignored},
+    {"sys/vm/overcommit_memory", 0644, proc_gen_overcommit, write_ignored},
+    {"sys/vm/max_map_count", 0644, gen_max_map_count, write_ignored},
+    {"sys/vm/mmap_min_addr", 0644, gen_mmap_min_addr, write_ignored},
+    {"sys/fs/nr_open", 0644, proc_gen_nr_open, write_ignored},
+    {"sys/fs/file-max", 0644, proc_gen_file_max, write_ignored},
+    {"sys/fs/pipe-max-size", 0644, proc_gen_pipe_max_size, write_ignored},
+    {"sys/net/core/somaxconn", 0644, gen_somaxconn, write_ignored},
 };
 
 /* The fixed child name of dir, borrowed, or NULL. */
@@ -774,10 +758,12 @@ int procfs_mount(void)
 	struct inode *root = synth_dir_new(sb, 0555, &root_dir_ops, NULL);
 	if (!root)
 		return -LINUX_ENOMEM;
-	int r = add_root_link(root, "self", synth_symlink_new(sb, self_link, NULL));
+	int r =
+	    add_root_link(root, "self", synth_symlink_new(sb, self_link, NULL));
 	if (r == 0)
-		r = add_root_link(root, "thread-self",
-				  synth_symlink_new(sb, thread_self_link, NULL));
+		r = add_root_link(
+		    root, "thread-self",
+		    synth_symlink_new(sb, thread_self_link, NULL));
 	if (r == 0)
 		r = add_root_link(root, "mounts",
 				  synth_symlink_fixed(sb, "self/mounts"));
@@ -823,13 +809,12 @@ int procfs_fd_link_open(struct inode *link, uint32_t flags,
 	if (f->path.dentry) {
 		r = vfs_open_path(&f->path, flags, cred, t, out);
 	} else if (LINUX_S_ISFIFO(f->inode->mode)) {
-		uint32_t kept = flags & ~(uint32_t)(LINUX_O_CREAT |
-						    LINUX_O_EXCL |
-						    LINUX_O_NOCTTY |
-						    LINUX_O_TRUNC |
-						    LINUX_O_CLOEXEC);
-		struct file *nf = file_new_anon_inode(f->inode, NULL, kept,
-						      NULL);
+		uint32_t kept =
+		    flags &
+		    ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
+				LINUX_O_TRUNC | LINUX_O_CLOEXEC);
+		struct file *nf =
+		    file_new_anon_inode(f->inode, NULL, kept, NULL);
 		r = nf ? fifo_open(f->inode, nf, t) : -LINUX_ENOMEM;
 		if (r == 0)
 			*out = nf;
