@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,6 +57,35 @@ static void usage(FILE *f)
 		"  --debug-log=FILE    write the sentry's log to FILE\n");
 }
 
+/* --debug-log=PATH: a directory (existing, or named with a trailing '/')
+ * gets a file per sandbox, as gVisor's runsc does; anything else is the
+ * log file itself. */
+static int open_debug_log(const char *path)
+{
+	char file[PATH_MAX + 64];
+	struct stat st;
+	size_t n = strlen(path);
+	int fd;
+
+	if ((n && path[n - 1] == '/') ||
+	    (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "runsc: --debug-log=%s: %s\n", path,
+				strerror(errno));
+			return -1;
+		}
+		snprintf(file, sizeof(file), "%s/runsc.%d.sentry.log", path,
+			 (int)getpid());
+	} else {
+		snprintf(file, sizeof(file), "%s", path);
+	}
+	fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fprintf(stderr, "runsc: --debug-log=%s: %s\n", file,
+			strerror(errno));
+	return fd;
+}
+
 static pid_t sentry_pid = -1;
 
 static void forward(int sig)
@@ -84,13 +114,9 @@ static int cmd_do(struct globals *g, int argc, char **argv)
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
 	if (g->debug_log) {
-		logfd = open(g->debug_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			     0644);
-		if (logfd < 0) {
-			fprintf(stderr, "runsc: --debug-log=%s: %s\n", g->debug_log,
-				strerror(errno));
+		logfd = open_debug_log(g->debug_log);
+		if (logfd < 0)
 			return 125;
-		}
 	}
 	snprintf(gofer, sizeof(gofer), "%s/runsc-gofer", helper_dir);
 	snprintf(sentry, sizeof(sentry), "%s/runsc-sentry", helper_dir);
@@ -127,7 +153,7 @@ static int cmd_do(struct globals *g, int argc, char **argv)
 		return 125;
 	}
 	if (sentry_pid == 0) {
-		char *args[argc + 16];
+		char *args[argc + 16], logarg[32];
 		int n = 0, fd = dup(sv[0]);
 		snprintf(fdarg, sizeof(fdarg), "--gofer-fd=%d", fd);
 		snprintf(cwdarg, sizeof(cwdarg), "--cwd=%s", cwd);
@@ -138,14 +164,15 @@ static int cmd_do(struct globals *g, int argc, char **argv)
 			args[n++] = "--strace";
 		if (g->debug)
 			args[n++] = "--debug";
+		if (logfd >= 0) {
+			snprintf(logarg, sizeof(logarg), "--log-fd=%d",
+				 dup(logfd));
+			args[n++] = logarg;
+		}
 		args[n++] = "--";
 		for (int i = 0; i < argc; i++)
 			args[n++] = argv[i];
 		args[n] = NULL;
-		if (logfd >= 0) {
-			/* The sentry logs to its stderr; the app's stderr is
-			 * passed separately as the caller's fd 2. */
-		}
 		execv(sentry, args);
 		fprintf(stderr, "runsc: cannot run %s: %s\n", sentry,
 			strerror(errno));

@@ -158,6 +158,7 @@ int main(int argc, char **argv)
 		{"debug", no_argument, NULL, 'd'},
 		{"cwd", required_argument, NULL, 'c'},
 		{"no-pivot", no_argument, NULL, 'n'},
+		{"log-fd", required_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	int gofer_fd = -1, pivot = 1, c, status, err;
@@ -182,6 +183,11 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			pivot = 0;
+			break;
+		case 'l':
+			/* A debug log: everything at debug level, strace too. */
+			log_fd = strace_fd = atoi(optarg);
+			log_min_level = LOG_DEBUG;
 			break;
 		default:
 			usage();

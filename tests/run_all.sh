@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test suite:
 #   1. build        cmake -B build && cmake --build build
-#   2. build-asan   cmake -B build-asan -DSANITIZE=ON, the unit tests only
+#   2. build-asan   cmake -B build-asan -DSANITIZE=ON: unit tests and binaries
 #   3. unit         ctest in build/
 #   4. unit-asan    ctest in build-asan/ (AddressSanitizer + UBSan)
 #   5. syscalls     tests/syscalls/run.sh (native vs sandboxed, per case)
@@ -69,14 +69,17 @@ unit_targets=()
 for f in tests/unit/test_*.c; do
 	[ -e "$f" ] && unit_targets+=("$(basename "$f" .c)")
 done
+# Some unit tests start the real binaries found beside them (build-asan/bin),
+# so the sanitized tree builds those too.
+asan_targets=("${unit_targets[@]}" runsc runsc-sentry runsc-gofer)
 
 if [ "$asan" = 1 ]; then
-	section "build (build-asan/, -DSANITIZE=ON, unit tests)"
+	section "build (build-asan/, -DSANITIZE=ON: unit tests, runsc, runsc-sentry, runsc-gofer)"
 	start=$SECONDS
 	if [ ${#unit_targets[@]} -eq 0 ]; then
 		echo "no unit tests: nothing to build"
 	elif cmake -B build-asan -S "$root" -DSANITIZE=ON >"$logdir/configure-asan.log" 2>&1 &&
-		cmake --build build-asan -j"$jobs" --target "${unit_targets[@]}" -- "$(keep_going build-asan)" \
+		cmake --build build-asan -j"$jobs" --target "${asan_targets[@]}" -- "$(keep_going build-asan)" \
 			>"$logdir/build-asan.log" 2>&1; then
 		echo "build-asan: ok ($((SECONDS - start))s)"
 		record build-asan 1 0

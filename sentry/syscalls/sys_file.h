@@ -57,4 +57,18 @@ DECL_SYS(syncfs);
 DECL_SYS(fadvise64);
 DECL_SYS(flock);
 
+/* Extended attributes (sys_xattr.c): none stored yet. */
+DECL_SYS(getxattr);
+DECL_SYS(lgetxattr);
+DECL_SYS(fgetxattr);
+DECL_SYS(listxattr);
+DECL_SYS(llistxattr);
+DECL_SYS(flistxattr);
+DECL_SYS(setxattr);
+DECL_SYS(lsetxattr);
+DECL_SYS(fsetxattr);
+DECL_SYS(removexattr);
+DECL_SYS(lremovexattr);
+DECL_SYS(fremovexattr);
+
 #endif

@@ -10,10 +10,10 @@
 
 #include "abi/errno.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/fs/proc/proc_gen.h"
 #include "sentry/kernel/version.h"
 #include "sentry/mm/usercopy.h"
 
-static char hostname[65] = "sandbox";
 
 long sys_uname(struct task *t, const uint64_t a[6])
 {
@@ -21,7 +21,7 @@ long sys_uname(struct task *t, const uint64_t a[6])
 
 	memset(u, 0, sizeof(u));
 	strcpy(u[0], SENTRY_UNAME_SYSNAME);
-	strcpy(u[1], hostname);
+	strcpy(u[1], proc_hostname);
 	strcpy(u[2], SENTRY_UNAME_RELEASE);
 	strcpy(u[3], SENTRY_UNAME_VERSION);
 	strcpy(u[4], SENTRY_UNAME_MACHINE);
@@ -40,7 +40,7 @@ long sys_sethostname(struct task *t, const uint64_t a[6])
 	if (copy_in(t, a[0], buf, a[1]))
 		return -LINUX_EFAULT;
 	buf[a[1]] = 0;
-	memcpy(hostname, buf, sizeof(buf));
+	memcpy(proc_hostname, buf, sizeof(buf));
 	return 0;
 }
 

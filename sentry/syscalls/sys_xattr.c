@@ -4,7 +4,7 @@
  * or fd is still resolved so ENOENT/EBADF/EFAULT come out as on Linux. */
 #include "sentry/kernel/task.h"
 #include "sentry/mm/usercopy.h"
-#include "sentry/syscalls/sys_xattr.h"
+#include "sentry/syscalls/sys_file.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/namei.h"
 #include "sentry/vfs/vfs.h"

@@ -325,8 +325,7 @@ void vfs_fill_stat(struct inode *inode, struct linux_stat *st)
 	st->st_rdev = inode->rdev;
 	st->st_size = (int64_t)inode->size;
 	st->st_blksize = inode->blksize ? inode->blksize : 4096;
-	st->st_blocks = inode->blocks ? (int64_t)inode->blocks
-				      : (int64_t)((inode->size + 511) / 512);
+	st->st_blocks = (int64_t)inode->blocks; /* 0 is real: fast symlinks */
 	st->st_atime_sec = (uint64_t)inode->atime.tv_sec;
 	st->st_atime_nsec = (uint64_t)inode->atime.tv_nsec;
 	st->st_mtime_sec = (uint64_t)inode->mtime.tv_sec;
@@ -355,8 +354,7 @@ void vfs_fill_statx(struct inode *inode, struct mount *mnt, uint32_t mask,
 	st->stx_mode = (uint16_t)inode->mode;
 	st->stx_ino = inode->ino;
 	st->stx_size = inode->size;
-	st->stx_blocks =
-	    inode->blocks ? inode->blocks : (inode->size + 511) / 512;
+	st->stx_blocks = inode->blocks;
 	st->stx_atime = sx_time(inode->atime);
 	st->stx_btime = sx_time(inode->btime);
 	st->stx_ctime = sx_time(inode->ctime);

@@ -930,13 +930,58 @@ static int create_fn(const struct walk_ctx *wc, struct inode *dir,
 				 &c, out);
 }
 
+static int do_openat(const struct walk_ctx *wc, const char *path,
+		     uint32_t flags, uint32_t mode, struct file **out,
+		     int depth);
+
+/* O_CREAT through a dangling symlink creates its target (Linux does, when
+ * neither O_EXCL nor O_NOFOLLOW is given): open the target relative to
+ * the link's directory. */
+static int open_dangling(const struct walk_ctx *wc, struct path *parent,
+			 const char *last, uint32_t flags, uint32_t mode,
+			 struct file **out, int depth)
+{
+	if (depth >= MAX_SYMLINKS)
+		return -LINUX_ELOOP;
+	struct dentry *d;
+	int ret = lookup_last(parent, last, &d);
+	if (ret < 0)
+		return ret;
+	char *target = malloc(VFS_PATH_MAX);
+	if (!target) {
+		dentry_put(d);
+		return -LINUX_ENOMEM;
+	}
+	ret = read_link(wc, d->inode, target, VFS_PATH_MAX);
+	dentry_put(d);
+	if (ret == 0)
+		ret = -LINUX_ENOENT;
+	if (ret > 0) {
+		struct walk_ctx sub = *wc;
+		sub.start = *parent;
+		ret = do_openat(&sub, target, flags, mode, out, depth + 1);
+	}
+	free(target);
+	return ret;
+}
+
 int vfs_openat_ctx(const struct walk_ctx *wc, const char *path, uint32_t flags,
 		   uint32_t mode, struct file **out)
+{
+	return do_openat(wc, path, flags, mode, out, 0);
+}
+
+static int do_openat(const struct walk_ctx *wc, const char *path,
+		     uint32_t flags, uint32_t mode, struct file **out,
+		     int depth)
 {
 	struct path p;
 	int ret;
 	if ((flags & LINUX_O_TMPFILE) == LINUX_O_TMPFILE)
 		return -LINUX_EOPNOTSUPP;
+	/* Linux 6.4+: the combination is refused rather than ambiguous. */
+	if ((flags & LINUX_O_CREAT) && (flags & LINUX_O_DIRECTORY))
+		return -LINUX_EINVAL;
 	if (flags & LINUX_O_CREAT && !(flags & LINUX_O_PATH)) {
 		struct path parent;
 		char last[VFS_NAME_MAX + 1];
@@ -955,16 +1000,23 @@ int vfs_openat_ctx(const struct walk_ctx *wc, const char *path, uint32_t flags,
 		if (ret == 0) {
 			bool link = LINUX_S_ISLNK(d->inode->mode);
 			dentry_put(d);
-			path_put(&parent);
-			if (flags & LINUX_O_EXCL)
+			if (flags & LINUX_O_EXCL) {
+				path_put(&parent);
 				return -LINUX_EEXIST;
-			if (link && (flags & LINUX_O_NOFOLLOW))
+			}
+			if (link && (flags & LINUX_O_NOFOLLOW)) {
+				path_put(&parent);
 				return -LINUX_ELOOP;
-			/* Existing: open it like without O_CREAT (a dangling
-			 * symlink gives ENOENT instead of creating its
-			 * target). */
+			}
+			/* Existing: open it like without O_CREAT. */
 			ret = vfs_walk(wc, path, LOOKUP_FOLLOW, &p);
-			if (ret < 0)
+			if (ret == -LINUX_ENOENT && link)
+				ret = open_dangling(wc, &parent, last, flags,
+						    mode, out, depth);
+			else if (ret == 0)
+				ret = 1;
+			path_put(&parent);
+			if (ret <= 0)
 				return ret;
 			if (LINUX_S_ISDIR(p.dentry->inode->mode)) {
 				path_put(&p);

@@ -32,9 +32,10 @@ SUITE=$(basename "$0" .sh)
 
 # Scratch space on the host's disk, NOT under /tmp: the sandbox's /tmp is its
 # own in-memory overlay, and both sides must see the same fixtures.
-IT_WORK=$BUILD_DIR/integration/$SUITE
-rm -rf "$IT_WORK"
-mkdir -p "$IT_WORK"
+# One directory per run (several people may run the tests at once in a
+# shared tree); it_summary removes it when everything passed, unless KEEP=1.
+mkdir -p "$BUILD_DIR/integration"
+IT_WORK=$(mktemp -d "$BUILD_DIR/integration/$SUITE.XXXXXX")
 
 it_passed=0
 it_failed=0
@@ -157,6 +158,11 @@ it_summary() {
 	echo
 	[ "$it_xfailed" -gt 0 ] && echo "$it_xfailed known failures (XFAIL)"
 	[ "$it_failed" -gt 0 ] && echo "failed: ${it_failed_names[*]}"
+	if [ "$it_failed" -eq 0 ] && [ -z "${KEEP:-}" ]; then
+		rm -rf "$IT_WORK"
+	else
+		echo "outputs kept in $IT_WORK"
+	fi
 	echo "$it_passed passed, $it_failed failed"
 	[ "$it_failed" -eq 0 ]
 }

@@ -11,6 +11,8 @@
 #   --no-static          skip the -static variants
 #   --native-only        only build and run natively (checks the cases)
 #   -v, --verbose        print the sandboxed stderr of passing cases too
+# Binaries and outputs go to $BUILD_DIR/syscall-compat/run.XXXXXX, removed at
+# the end unless something failed or KEEP=1.
 #   CASE                 case names (NAME or NAME.static); default: all
 # environment: BUILD_DIR (default ./build), CASE_TIMEOUT (seconds, default 60),
 #              SANDBOX (same as --sandbox), COMPAT_BUDGET (seconds, default
@@ -51,8 +53,10 @@ done
 [ -n "$sandbox" ] || sandbox="$build_dir/bin/runsc do"
 read -r -a sandbox_cmd <<<"$sandbox"
 
-out=$build_dir/syscall-compat
-mkdir -p "$out"
+# One directory per run: several people may run the harness at once in a
+# shared tree. Removed at the end when everything passed.
+mkdir -p "$build_dir/syscall-compat"
+out=$(mktemp -d "$build_dir/syscall-compat/run.XXXXXX")
 
 # name -> reason, from KNOWN_FAILURES
 known_pats=()
@@ -197,5 +201,10 @@ echo
 [ "$xfailed" -gt 0 ] && echo "$xfailed known failures (XFAIL), listed in tests/syscalls/KNOWN_FAILURES"
 [ "$xpassed" -gt 0 ] && echo "$xpassed listed in KNOWN_FAILURES passed (XPASS): remove them from the list"
 [ "$failed" -gt 0 ] && echo "failed: ${failed_names[*]}"
+if [ "$failed" -eq 0 ] && [ -z "${KEEP:-}" ]; then
+	rm -rf "$out"
+else
+	echo "outputs kept in $out"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -266,6 +266,9 @@ static int copy_up(struct inode *inode)
 	struct inode *udir = OI(oi->parent)->upper;
 	struct inode *low = oi->lower;
 	vfs_getattr(low);
+	/* Copy-up is not a change the application made to the directory:
+	 * keep its times, as Linux's overlayfs does. */
+	struct timespec dir_mtime = udir->mtime, dir_ctime = udir->ctime;
 	struct cred c = {.fsuid = low->uid, .fsgid = low->gid};
 	struct inode *up = NULL;
 	/* A stale whiteout cannot be here: the lower was visible. */
@@ -298,6 +301,8 @@ static int copy_up(struct inode *inode)
 					&c, &up);
 		break;
 	}
+	udir->mtime = dir_mtime;
+	udir->ctime = dir_ctime;
 	if (ret < 0)
 		return ret;
 	copy_attrs(up, low);

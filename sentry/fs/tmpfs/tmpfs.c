@@ -402,7 +402,8 @@ static int resize(struct inode *inode, uint64_t size)
 	if (size > inode->size)
 		memset(ti->data + inode->size, 0, size - inode->size);
 	inode->size = size;
-	inode->blocks = (size + 511) / 512;
+	/* Memory is allocated by pages, as Linux's tmpfs counts it. */
+	inode->blocks = (size + 4095) / 4096 * 8;
 	return 0;
 }
 
