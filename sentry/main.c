@@ -22,6 +22,7 @@
 #include "sentry/kernel/signal.h"
 #include "sentry/log.h"
 #include "sentry/mm/mm.h"
+#include "sentry/panic.h"
 #include "sentry/strace.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
@@ -208,6 +209,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &fwd, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	panic_install_handlers();
 	procfs_preload();
 	if (pivot)
 		pivot_into_empty_root();

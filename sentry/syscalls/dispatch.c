@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 #include "abi/errno.h"
+#include "sentry/kernel/task.h"
 #include "sentry/log.h"
+#include "sentry/panic.h"
 #include "sentry/strace.h"
 
 /* One bit per table slot: set once the "unsupported" warning was logged, so
@@ -57,6 +59,7 @@ long syscall_dispatch(struct task *t, uint64_t nr, const uint64_t a[6])
 
 	if (nr < SYSCALL_TABLE_SIZE)
 		fn = syscall_table[nr].fn;
+	panic_record_syscall(t->tid, nr);
 	if (strace_enabled)
 		strace_enter(t, nr, a);
 	if (fn) {
