@@ -23,6 +23,7 @@
 #include "sentry/log.h"
 #include "sentry/mm/mm.h"
 #include "sentry/panic.h"
+#include "sentry/seccomp.h"
 #include "sentry/strace.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
@@ -242,6 +243,11 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	klock_release();
+	err = sentry_seccomp_install();
+	if (err) {
+		errno = -err;
+		die("installing the seccomp filter");
+	}
 
 	b.cmd = argv[optind];
 	b.argv = argv + optind;

@@ -1,6 +1,7 @@
 /* Sentry panics: a message, a backtrace (libunwind) and the last syscalls
  * the sandbox made go to the debug log, then the sandbox dies (the sentry
  * is pid 1 of its pid namespace: every stub dies with it). */
+#define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <signal.h>
@@ -88,13 +89,18 @@ void sentry_panic(const char *fmt, ...)
 
 static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
+	if (sig == SIGSYS)
+		sentry_panic("host syscall %d refused by the sentry's seccomp "
+			     "filter",
+			     si->si_syscall);
 	sentry_panic("fatal signal %d (%s) at address %p", sig, strsignal(sig),
 		     si->si_addr);
 }
 
 void panic_install_handlers(void)
 {
-	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
+				   SIGSYS};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));

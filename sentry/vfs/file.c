@@ -8,6 +8,10 @@
 #include "sentry/vfs/namei.h"
 #include "sentry/vfs/vfs.h"
 
+/* The memory manager's coherence hooks are optional (vfs.h). */
+#pragma weak mm_inode_written
+#pragma weak mm_inode_sync
+
 struct file *file_get(struct file *f)
 {
 	if (f)
@@ -163,6 +167,9 @@ long vfs_read(struct file *f, struct task *t, void *buf, size_t n, loff_t *pos)
 		n = 0x7ffff000; /* MAX_RW_COUNT */
 	if (pos && *pos < 0)
 		return -LINUX_EINVAL;
+	if (f->inode->mm_private && mm_inode_sync &&
+	    LINUX_S_ISREG(f->inode->mode))
+		mm_inode_sync(f->inode);
 	/* read() passes the file's own offset: ops may tell it from pread's
 	 * by the pointer (host-backed files share the host's offset). */
 	return f->ops->read(f, t, buf, n, pos ? pos : &f->pos);
@@ -187,7 +194,12 @@ long vfs_write(struct file *f, struct task *t, const void *buf, size_t n,
 		vfs_getattr(f->inode);
 		*pp = (loff_t)f->inode->size;
 	}
-	return f->ops->write(f, t, buf, n, pp);
+	loff_t start = *pp;
+	long ret = f->ops->write(f, t, buf, n, pp);
+	if (ret > 0 && f->inode->mm_private && mm_inode_written &&
+	    LINUX_S_ISREG(f->inode->mode))
+		mm_inode_written(f->inode, (uint64_t)start, buf, (size_t)ret);
+	return ret;
 }
 
 loff_t vfs_generic_llseek(struct file *f, loff_t off, int whence)

@@ -489,5 +489,15 @@ int vfs_open_exec(struct task *t, const char *path, struct file **out);
 
 /* Implemented by the memory manager (sentry/mm/mm.h). */
 void mm_inode_release(struct inode *inode);
+/* Optional page-cache coherence hooks of the memory manager (weak: the
+ * VFS calls them only when they are linked in), for regular files whose
+ * inode has mm_private != NULL:
+ * - mm_inode_written: after a successful write()/pwrite() of n bytes at
+ *   off (buf holds them), so mapped pages can be updated in place;
+ * - mm_inode_sync: before a read()/pread(), so dirty MAP_SHARED pages can
+ *   be written back first and read() sees them. */
+void mm_inode_written(struct inode *inode, uint64_t off, const void *buf,
+		      size_t n);
+void mm_inode_sync(struct inode *inode);
 
 #endif
