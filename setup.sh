@@ -14,7 +14,7 @@ packages=(
 	libcmocka-dev libjemalloc-dev libjson-c-dev clang-format
 	# tests: what the integration tests and the compat harness run
 	busybox-static python3 perl coreutils findutils diffutils sed
-	procps util-linux bash dash libc6-dev
+	procps util-linux bsdutils bash dash libc6-dev
 )
 
 die() {

@@ -386,7 +386,13 @@ void task_run_loop(struct task *t)
 				  "rip %#llx",
 				  t->tid, ev.signo, ev.code,
 				  (unsigned long)ev.addr, t->regs.r.rip);
-			signal_force_fault(t, ev.signo, ev.code, ev.addr);
+			if (ev.signo == LINUX_SIGSEGV &&
+			    mm_fault_is_sigbus(t, ev.addr))
+				signal_force_fault(t, LINUX_SIGBUS,
+						   2 /* BUS_ADRERR */, ev.addr);
+			else
+				signal_force_fault(t, ev.signo, ev.code,
+						   ev.addr);
 			break;
 		case PLATFORM_INTERRUPT:
 			break;

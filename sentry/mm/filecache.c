@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "abi/errno.h"
 #include "sentry/log.h"
 #include "sentry/mm/mm.h"
+#include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
 
 /* Sparse: only pages written take memory. */
@@ -23,6 +25,7 @@ struct fcache {
 	uint64_t off, len;    /* range in the memory file */
 	uint64_t size;	      /* file size when loaded */
 	uint64_t generation;  /* inode generation when loaded */
+	bool shared_writable; /* ever mapped MAP_SHARED|PROT_WRITE */
 };
 
 int mm_init(void)
@@ -160,4 +163,75 @@ void mm_inode_release(struct inode *inode)
 	memfile_free(fc->off, fc->len);
 	free(fc);
 	inode->mm_private = NULL;
+}
+
+void filecache_note_shared_writable(struct inode *inode)
+{
+	struct fcache *fc = inode->mm_private;
+	if (fc)
+		fc->shared_writable = true;
+}
+
+/* write()/pwrite() changed the file: the same bytes go into the cached
+ * copy, so every mapping (shared, and private pages not yet copied) sees
+ * them, as with Linux's single page cache. */
+void mm_inode_written(struct inode *inode, uint64_t off, const void *buf,
+		      size_t n)
+{
+	struct fcache *fc = inode->mm_private;
+
+	if (!fc)
+		return;
+	if (off + n > fc->len || off + n < off) {
+		/* Past the cached range: later mappings load afresh; the
+		 * existing ones keep the old range (left allocated). */
+		free(fc);
+		inode->mm_private = NULL;
+		return;
+	}
+	if (pwrite(g_memfd, buf, n, fc->off + off) != (ssize_t)n) {
+		free(fc);
+		inode->mm_private = NULL;
+		return;
+	}
+	fc->size = inode->size;
+	fc->generation = inode->generation;
+}
+
+/* A shared writable mapping of inode in any address space, to write it
+ * back through. */
+static struct file *find_shared_writer(struct inode *inode)
+{
+	int i = 0;
+	for (struct thread_group *tg; (tg = tg_iter(&i));) {
+		for (struct task *t = tg->threads; t; t = t->tg_next) {
+			if (!t->mm)
+				continue;
+			for (struct vma *v = vma_first(&t->mm->vmas); v;
+			     v = vma_next(&t->mm->vmas, v)) {
+				struct file *f = v->backing;
+				if (f && f->inode == inode &&
+				    (v->flags & VMA_SHARED) &&
+				    (v->prot & VMA_PROT_WRITE))
+					return f;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Before read(): stores through shared mappings must be visible. */
+void mm_inode_sync(struct inode *inode)
+{
+	struct fcache *fc = inode->mm_private;
+	struct file *f;
+
+	if (!fc || !fc->shared_writable)
+		return;
+	f = find_shared_writer(inode);
+	if (!f) {
+		fc->shared_writable = false;
+		return;
+	}
+	filecache_writeback(f, 0, inode->size);
 }

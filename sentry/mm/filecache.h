@@ -21,6 +21,10 @@ uint64_t filecache_len(struct inode *inode);
  * writable mappings, msync/munmap). */
 int filecache_writeback(struct file *f, uint64_t off, uint64_t len);
 
+/* inode got a MAP_SHARED writable mapping: read() must write it back
+ * first (mm_inode_sync). */
+void filecache_note_shared_writable(struct inode *inode);
+
 /* Allocate/free raw ranges of the memory file. */
 int memfile_alloc(uint64_t len, uint64_t *off);
 void memfile_free(uint64_t off, uint64_t len);

@@ -91,6 +91,23 @@ static void writeback_range(struct mm *mm, uint64_t start, uint64_t end)
 	}
 }
 
+/* The first address of vma v past its file's last page (v->end when the
+ * whole vma is within the file, or for anonymous memory). Pages beyond it
+ * are kept PROT_NONE on the host, so that touching them faults and the
+ * application gets Linux's SIGBUS. */
+static uint64_t vma_eof(const struct vma *v)
+{
+	uint64_t fend, e;
+
+	if (!v->backing)
+		return v->end;
+	fend = PAGE_UP(((struct file *)v->backing)->inode->size);
+	if (fend <= v->off)
+		return v->start;
+	e = v->start + (fend - v->off);
+	return e < v->end ? e : v->end;
+}
+
 static bool range_ok(uint64_t addr, uint64_t len)
 {
 	return addr >= PLATFORM_APP_MIN && addr + len <= PLATFORM_APP_TOP &&
@@ -166,6 +183,8 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 			return err;
 		fd = mm_memfd();
 		moff += off;
+		if (type == LINUX_MAP_SHARED)
+			filecache_note_shared_writable(file->inode);
 		hflags |= type == LINUX_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
 	} else {
 		hflags |= MAP_ANONYMOUS |
@@ -179,7 +198,23 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 	/* A replaced shared mapping is written back first, as munmap would. */
 	if (flags & LINUX_MAP_FIXED)
 		writeback_range(mm, addr, addr + len);
-	r = plat->mmap(t->pctx, addr, len, prot & 7, hflags, fd, moff);
+	if (file) {
+		uint64_t fend = PAGE_UP(file->inode->size);
+		uint64_t in = fend > off ? fend - off : 0;
+		if (in > len)
+			in = len;
+		r = 0;
+		if (in)
+			r = plat->mmap(t->pctx, addr, in, prot & 7, hflags, fd,
+				       moff);
+		if (r >= 0 && in < len)
+			r = plat->mmap(t->pctx, addr + in, len - in, 0,
+				       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS |
+					       MAP_NORESERVE,
+				       -1, 0);
+	} else {
+		r = plat->mmap(t->pctx, addr, len, prot & 7, hflags, fd, moff);
+	}
 	if (r < 0)
 		return host_err(r);
 
@@ -229,6 +264,7 @@ int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot)
 {
 	struct mm *mm = t->mm;
 	uint64_t end, a;
+	bool clipped = false;
 	long r;
 
 	if (addr & (PAGE_SIZE - 1))
@@ -250,11 +286,30 @@ int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot)
 		if ((prot & LINUX_PROT_WRITE) && v->backing &&
 		    (v->flags & VMA_SHARED) && !file_writable(v->backing))
 			return -LINUX_EACCES;
+		if (vma_eof(v) < (v->end < end ? v->end : end))
+			clipped = true;
 		a = v->end;
 	}
-	r = plat->mprotect(t->pctx, addr, end - addr, prot & 7);
-	if (r < 0)
-		return host_err(r);
+	if (!clipped) {
+		r = plat->mprotect(t->pctx, addr, end - addr, prot & 7);
+		if (r < 0)
+			return host_err(r);
+	} else {
+		/* Leave the pages past a file's end PROT_NONE. */
+		for (a = addr; a < end;) {
+			struct vma *v = vma_find(&mm->vmas, a);
+			uint64_t e = v->end < end ? v->end : end;
+			uint64_t eof = vma_eof(v);
+			if (eof > a) {
+				r = plat->mprotect(t->pctx, a,
+						   (eof < e ? eof : e) - a,
+						   prot & 7);
+				if (r < 0)
+					return host_err(r);
+			}
+			a = e;
+		}
+	}
 	return vma_protect_range(&mm->vmas, addr, end, prot & 7);
 }
 
@@ -270,4 +325,13 @@ static void devino(void *ctx, const struct vma *v, uint32_t *major,
 long mm_render_maps(struct mm *mm, char **out)
 {
 	return vma_render_maps(&mm->vmas, devino, NULL, out);
+}
+
+bool mm_fault_is_sigbus(struct task *t, uint64_t addr)
+{
+	struct vma *v = vma_find(&t->mm->vmas, addr);
+
+	/* A page of a file mapping past the end of the file, in a vma the
+	 * application may access: Linux's SIGBUS (BUS_ADRERR). */
+	return v && v->backing && v->prot && addr >= vma_eof(v);
 }

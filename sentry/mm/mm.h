@@ -13,6 +13,7 @@
 #ifndef SENTRY_MM_MM_H
 #define SENTRY_MM_MM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "platform/platform.h"
@@ -62,6 +63,10 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 	    struct file *file, uint64_t off, const char *name);
 int mm_unmap(struct task *t, uint64_t addr, uint64_t len);
 int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot);
+
+/* A SIGSEGV at addr is, for Linux, a SIGBUS: the page lies past the end
+ * of the mapped file. */
+bool mm_fault_is_sigbus(struct task *t, uint64_t addr);
 
 /* /proc/PID/maps of mm. */
 long mm_render_maps(struct mm *mm, char **out);

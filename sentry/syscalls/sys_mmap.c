@@ -109,7 +109,7 @@ static long remap_to(struct task *t, struct vma *src, uint64_t old,
 	v.name = name;
 	if (v.backing)
 		file_get(v.backing); /* survives removal of the old range */
-	err = vma_remove_range(&mm->vmas, old, old + oldlen);
+	err = oldlen ? vma_remove_range(&mm->vmas, old, old + oldlen) : 0;
 	if (!err && move)
 		err = vma_remove_range(&mm->vmas, dst, dst + newlen);
 	if (!err)
@@ -137,11 +137,20 @@ long sys_mremap(struct task *t, const uint64_t a[6])
 		return -LINUX_EINVAL;
 	if ((old & (PAGE_SIZE - 1)) || newlen == 0 || newlen < a[2])
 		return -LINUX_EINVAL;
-	if (oldlen == 0)
-		return -LINUX_EINVAL; /* duplicating shared mappings: not supported */
 	v = vma_find(&mm->vmas, old);
 	if (!v || old + oldlen > v->end || old + oldlen < old)
 		return -LINUX_EFAULT;
+	if (oldlen == 0) {
+		/* A second mapping of the same shared pages (Linux allows it
+		 * for shared mappings only). */
+		if (!(v->flags & VMA_SHARED) || !(flags & LINUX_MREMAP_MAYMOVE))
+			return -LINUX_EINVAL;
+		if (!(flags & LINUX_MREMAP_FIXED) &&
+		    vma_find_gap(&mm->vmas, newlen, 0, PLATFORM_APP_MIN,
+				 MM_MMAP_BASE, &dst))
+			return -LINUX_ENOMEM;
+		return remap_to(t, v, old, 0, newlen, dst, true);
+	}
 	/* A file mapping may not grow past the file's cached range. */
 	if (v->backing && v->off + (old - v->start) + newlen >
 				  filecache_len(((struct file *)v->backing)->inode))

@@ -97,6 +97,10 @@ int vfs_open_path(const struct path *p, uint32_t flags, const struct cred *cred,
 	bool rd = acc == LINUX_O_RDONLY || acc == LINUX_O_RDWR;
 	if (LINUX_S_ISLNK(inode->mode))
 		return -LINUX_ELOOP;
+	/* Sockets (and typeless anonymous inodes) cannot be opened by name,
+	 * e.g. through /proc/PID/fd. */
+	if (LINUX_S_ISSOCK(inode->mode) || !(inode->mode & LINUX_S_IFMT))
+		return -LINUX_ENXIO;
 	if (LINUX_S_ISDIR(inode->mode) && (wr || (flags & LINUX_O_TRUNC)))
 		return -LINUX_EISDIR;
 	if ((flags & LINUX_O_DIRECTORY) && !LINUX_S_ISDIR(inode->mode))
@@ -288,7 +292,12 @@ long file_pread(struct file *f, void *buf, size_t n, uint64_t off)
 int file_path(struct file *f, char *buf, size_t size)
 {
 	char tmp[64];
-	if (!f->path.dentry) {
+	/* Anonymous: no path, or a detached dentry (a pipe reopened through
+	 * /proc/PID/fd). */
+	struct dentry *fd_ = f->path.dentry;
+	bool anon = !fd_ || (!fd_->parent && f->path.mnt &&
+			     fd_ != f->path.mnt->root && fd_ != fd_->sb->root);
+	if (anon) {
 		uint32_t type = f->inode->mode & LINUX_S_IFMT;
 		if (type == LINUX_S_IFIFO)
 			snprintf(tmp, sizeof(tmp), "pipe:[%llu]",

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sentry/fs/proc/procfs.h"
 #include "sentry/kernel/task.h"
 #include "sentry/vfs/dcache.h"
 #include "sentry/vfs/fdtable.h"
@@ -9,6 +10,10 @@
 #include "sentry/vfs/namei.h"
 
 #define MAX_SYMLINKS 40
+
+/* procfs may be absent (unit tests): its magic links are then unknown. */
+#pragma weak procfs_is_fd_link
+#pragma weak procfs_fd_link_file
 
 static bool is_dir(const struct path *p)
 {
@@ -98,6 +103,36 @@ static int read_link(const struct walk_ctx *wc, struct inode *inode, char *buf,
 		return -LINUX_ENAMETOOLONG;
 	buf[len] = '\0';
 	return len;
+}
+
+/* /proc/PID/fd/N: a magic link (Linux's nd_jump_link). Following it
+ * reaches the open file itself, not the text readlink shows: its path, or
+ * for a file without one (a pipe) a detached dentry of its inode. Replaces
+ * *link by the destination. */
+static int jump_fd_link(const struct walk_ctx *wc, struct path *link)
+{
+	struct file *f = procfs_fd_link_file(link->dentry->inode, wc->task);
+	if (!f)
+		return -LINUX_ENOENT;
+	struct path dest;
+	if (f->path.dentry) {
+		dest = f->path;
+		path_get(&dest);
+	} else {
+		struct dentry *d =
+		    dentry_alloc(NULL, "anon", inode_get(f->inode));
+		if (!d) {
+			inode_put(f->inode);
+			file_put(f);
+			return -LINUX_ENOMEM;
+		}
+		dest = (struct path){link->mnt, d};
+		dest.mnt->refs++;
+	}
+	file_put(f);
+	path_put(link);
+	*link = dest;
+	return 0;
 }
 
 /* The one walker. want_parent: stop before the last component and report
@@ -201,6 +236,15 @@ static int do_walk(const struct walk_ctx *wc, const char *path, unsigned flags,
 					ret = -LINUX_ELOOP;
 					break;
 				}
+				if (procfs_is_fd_link &&
+				    procfs_is_fd_link(child.dentry->inode)) {
+					ret = jump_fd_link(wc, &child);
+					if (ret < 0)
+						break;
+					path_set(&cur, child);
+					rest = next;
+					goto last_check;
+				}
 				int tl = read_link(wc, child.dentry->inode,
 						   lbuf, VFS_PATH_MAX);
 				path_put(&child);
@@ -234,6 +278,7 @@ static int do_walk(const struct walk_ctx *wc, const char *path, unsigned flags,
 			path_set(&cur, child);
 			rest = next;
 		}
+	last_check:
 		if (is_last) {
 			if ((trailing || (flags & LOOKUP_DIRECTORY)) &&
 			    !is_dir(&cur) &&

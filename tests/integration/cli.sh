@@ -102,12 +102,17 @@ st=$(it_run "$IT_WORK/st3.out" "$IT_WORK/st3.err" "$RUNSC" do /bin/cat "$IT_WORK
 ! grep -q 'openat(' "$IT_WORK/st3.err" && it_pass no-strace-by-default ||
 	it_fail no-strace-by-default "syscall lines on stderr without --strace"
 
-# --debug-log=DIR writes logs there.
+# --debug-log=PATH writes the log into the directory PATH, or to the file PATH.
 dl=$IT_WORK/debug-log
 mkdir -p "$dl"
 st=$(it_run "$IT_WORK/dl.out" "$IT_WORK/dl.err" "$RUNSC" --debug-log="$dl" do /bin/true)
 [ "$st" = 0 ] && [ -n "$(find "$dl" -type f -size +0)" ] && it_pass debug-log ||
 	it_fail debug-log "status $st; files in $dl: $(ls -la "$dl")"
+
+dlf=$IT_WORK/debug.log
+st=$(it_run "$IT_WORK/dlf.out" "$IT_WORK/dlf.err" "$RUNSC" --debug-log="$dlf" do /bin/true)
+[ "$st" = 0 ] && [ -f "$dlf" ] && it_pass debug-log-file ||
+	it_fail debug-log-file "status $st; $dlf: $(ls -la "$dlf" 2>&1)"
 
 # No stray processes are left behind.
 sleep 0.2
