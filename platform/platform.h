@@ -106,10 +106,11 @@ struct platform_ops {
 };
 
 extern const struct platform_ops platform_ptrace_ops;
+extern const struct platform_ops platform_systrap_ops;
 
 /* The lowest and highest (exclusive) addresses an application may map;
  * the trampoline lives above app_top. */
 #define PLATFORM_APP_MIN 0x10000ULL
-#define PLATFORM_APP_TOP 0x7ffffffe0000ULL
+#define PLATFORM_APP_TOP 0x7fffc0000000ULL
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/proc/proc_gen.h"
 #include "sentry/fs/proc/procfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/signal.h"
@@ -35,7 +36,8 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--strace] "
-			"[--debug] [--cwd=DIR] [--no-pivot] -- CMD [ARG...]\n");
+			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
+			"[--hostname=NAME] -- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -161,9 +163,12 @@ int main(int argc, char **argv)
 		{"cwd", required_argument, NULL, 'c'},
 		{"no-pivot", no_argument, NULL, 'n'},
 		{"log-fd", required_argument, NULL, 'l'},
+		{"platform", required_argument, NULL, 'p'},
+		{"no-overlay", no_argument, NULL, 'o'},
+		{"hostname", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
-	int gofer_fd = -1, pivot = 1, c, status, err;
+	int gofer_fd = -1, pivot = 1, overlay = 1, c, status, err;
 	const char *cwd = NULL;
 	static sigset_t fwd;
 	pthread_t th;
@@ -186,10 +191,32 @@ int main(int argc, char **argv)
 		case 'n':
 			pivot = 0;
 			break;
+		case 'p':
+			if (!strcmp(optarg, "ptrace"))
+				plat = &platform_ptrace_ops;
+			else if (!strcmp(optarg, "systrap"))
+				plat = &platform_systrap_ops;
+			else {
+				fprintf(stderr, "runsc-sentry: unknown platform "
+						"%s\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'l':
 			/* A debug log: everything at debug level, strace too. */
 			log_fd = strace_fd = atoi(optarg);
 			log_min_level = LOG_DEBUG;
+			break;
+		case 'o':
+			/* OCI containers: the gofer's tree is the writable (or
+			 * read-only) root itself, no in-memory overlay. */
+			overlay = 0;
+			break;
+		case 'H':
+			if (strlen(optarg) >= sizeof(proc_hostname))
+				usage();
+			strcpy(proc_hostname, optarg);
 			break;
 		default:
 			usage();
@@ -227,7 +254,7 @@ int main(int argc, char **argv)
 		die("platform");
 	}
 	klock_acquire();
-	err = vfs_init(gofer_fd, true);
+	err = vfs_init(gofer_fd, overlay);
 	if (err) {
 		fprintf(stderr, "runsc-sentry: mounting the root filesystem: %s\n",
 			linux_errno_msg(-err));

@@ -31,7 +31,7 @@ extern const struct platform_ops *plat;
 #define PAGE_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 /* Layout, as Linux lays out a 47-bit address space without randomization. */
-#define MM_STACK_TOP 0x7ffffffde000ULL
+#define MM_STACK_TOP (PLATFORM_APP_TOP - 0x22000ULL)
 #define MM_MMAP_BASE (MM_STACK_TOP - (128ULL << 20))
 #define MM_PIE_BASE 0x555555554000ULL
 

@@ -66,6 +66,11 @@ struct file *file_new_anon(const struct file_ops *ops, uint32_t mode,
 	return f;
 }
 
+bool inode_is_anon(const struct inode *inode)
+{
+	return anon_sb && inode->sb == anon_sb;
+}
+
 struct file *file_new_anon_inode(struct inode *inode,
 				 const struct file_ops *ops, uint32_t flags,
 				 void *priv)

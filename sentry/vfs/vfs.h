@@ -353,6 +353,9 @@ void file_put(struct file *f);
  * file_new_anon_inode for the second end. */
 struct file *file_new_anon(const struct file_ops *ops, uint32_t mode,
 			   uint32_t flags, void *priv);
+/* True for inodes of that internal filesystem (a pipe2() pipe, not a
+ * named FIFO: Linux's fifo_open never waits for a peer on those). */
+bool inode_is_anon(const struct inode *inode);
 struct file *file_new_anon_inode(struct inode *inode,
 				 const struct file_ops *ops, uint32_t flags,
 				 void *priv);

@@ -1,0 +1,230 @@
+/* The systrap stub: signal-handler code that lives at STUB_ADDR in every
+ * systrap stub process. Each stub thread has a context region (CTX_SIZE
+ * bytes, CTX_SIZE-aligned, shared with the sentry through a memfd): a
+ * header page the two sides talk through, then the thread's alternate
+ * signal stack, where the kernel writes the ucontext the sentry reads and
+ * edits directly. The code uses no other memory and no stack of its own.
+ *
+ * Header (must match systrap.c):
+ *   0  u32 state   stub -> sentry: 0 none, 1 event, 2 command done
+ *   4  u32 cmd     sentry -> stub: 0 none, 1 resume, 2 syscall, 3 fork,
+ *                  4 thread
+ *   8  u64 sig     16 u64 siginfo   24 u64 ucontext   (event)
+ *   32 u64 nr      40..80 u64 args[6]   88 u64 ret        (command)
+ *   96 u32 sentry_sleeping  (wake the sentry only when it sleeps)
+ *   128 stack_t for a new thread's sigaltstack, 160 an empty sigset
+ */
+#define CTX_SIZE 0x10000
+#define H_STATE 0
+#define H_CMD 4
+#define H_SIG 8
+#define H_INFO 16
+#define H_UCTX 24
+#define H_NR 32
+#define H_ARGS 40
+#define H_RET 88
+#define H_SLEEPING 96
+#define H_SS 128
+#define H_MASK 160
+#define SPIN 2000
+
+	.section .rodata
+	.balign 16
+	.globl systrap_stub_start, systrap_stub_end
+	.globl systrap_off_init, systrap_off_handler, systrap_off_restorer
+systrap_stub_start:
+
+/* Entered once from the forked child: rdi = this page, rsi = its size,
+ * rdx = first address to keep (the context area), rcx = end of it.
+ * Unmap everything else, then trap into the handler: the sentry takes
+ * over from the first event. */
+stub_init:
+	mov	%rdi, %r12
+	mov	%rsi, %r13
+	mov	%rdx, %r14
+	mov	%rcx, %r15
+	mov	$11, %eax		/* munmap(0, ctx_start) */
+	xor	%edi, %edi
+	mov	%r14, %rsi
+	syscall
+	mov	$11, %eax		/* munmap(ctx_end, stub - ctx_end) */
+	mov	%r15, %rdi
+	mov	%r12, %rsi
+	sub	%r15, %rsi
+	syscall
+	mov	$11, %eax		/* munmap(stub+size, TASK_SIZE - that) */
+	lea	(%r12,%r13), %rdi
+	movabs	$0x7ffffffff000, %rsi
+	sub	%rdi, %rsi
+	syscall
+raise_self:
+	mov	$39, %eax		/* getpid */
+	syscall
+	mov	%rax, %r12
+	mov	$186, %eax		/* gettid */
+	syscall
+	mov	%rax, %rsi
+	mov	%r12, %rdi
+	mov	$16, %edx		/* SIGSTKFLT */
+	mov	$234, %eax		/* tgkill */
+	syscall
+1:	jmp	1b			/* never reached: the sentry resumes us */
+
+/* Signal handler: rdi = sig, rsi = siginfo, rdx = ucontext, on the
+ * thread's alternate stack inside its context region. */
+handler:
+	mov	%rsp, %rbx
+	and	$-CTX_SIZE, %rbx
+	mov	%rdi, H_SIG(%rbx)
+	mov	%rsi, H_INFO(%rbx)
+	mov	%rdx, H_UCTX(%rbx)
+post_event:
+	movl	$0, H_CMD(%rbx)
+	movl	$1, H_STATE(%rbx)
+	call_wake_sentry:
+	cmpl	$0, H_SLEEPING(%rbx)
+	je	wait_cmd
+	mov	$202, %eax		/* futex(&state, FUTEX_WAKE, 1) */
+	lea	H_STATE(%rbx), %rdi
+	mov	$1, %esi
+	mov	$1, %edx
+	syscall
+wait_cmd:
+	mov	$SPIN, %ecx
+2:	mov	H_CMD(%rbx), %eax
+	test	%eax, %eax
+	jnz	have_cmd
+	pause
+	dec	%ecx
+	jnz	2b
+	mov	$202, %eax		/* futex(&cmd, FUTEX_WAIT, 0, NULL) */
+	lea	H_CMD(%rbx), %rdi
+	xor	%esi, %esi
+	xor	%edx, %edx
+	xor	%r10d, %r10d
+	syscall
+	jmp	wait_cmd
+have_cmd:
+	cmp	$1, %eax
+	je	resume
+	cmp	$3, %eax
+	je	do_fork
+	cmp	$4, %eax
+	je	do_thread
+do_syscall:
+	call	load_args
+	syscall
+cmd_done:
+	mov	%rax, H_RET(%rbx)
+	movl	$0, H_CMD(%rbx)
+	movl	$2, H_STATE(%rbx)
+	cmpl	$0, H_SLEEPING(%rbx)
+	je	wait_cmd
+	mov	$202, %eax
+	lea	H_STATE(%rbx), %rdi
+	mov	$1, %esi
+	mov	$1, %edx
+	syscall
+	jmp	wait_cmd
+resume:
+	movl	$0, H_CMD(%rbx)
+	add	$8, %rsp		/* past pretcode: the rt_sigframe */
+	mov	$15, %eax		/* rt_sigreturn */
+	syscall
+
+/* Load nr and the six arguments from the header (clobbers nothing the
+ * caller needs: rbx stays). Uses the stack of the handler frame: the
+ * call/ret pair touches only the alternate stack, below the frame. */
+load_args:
+	mov	H_NR(%rbx), %rax
+	mov	H_ARGS(%rbx), %rdi
+	mov	H_ARGS+8(%rbx), %rsi
+	mov	H_ARGS+16(%rbx), %rdx
+	mov	H_ARGS+24(%rbx), %r10
+	mov	H_ARGS+32(%rbx), %r8
+	mov	H_ARGS+40(%rbx), %r9
+	ret
+
+/* fork: clone(CLONE_PARENT|SIGCHLD). args[0..1] are the flags; args[4] is
+ * the child's own context region's memfd offset, args[5] the context fd.
+ * The child copies this region into its own before doing anything. */
+do_fork:
+	call	load_args
+	mov	H_ARGS+32(%rbx), %r12	/* new region offset */
+	mov	H_ARGS+40(%rbx), %r13	/* ctx memfd */
+	syscall
+	test	%rax, %rax
+	jnz	cmd_done
+	/* Child: map the new region at base - CTX_SIZE? No spare address is
+	 * known to be free, so map it at a scratch address just below the
+	 * stub page, copy, then move it over our base. */
+	mov	$9, %eax		/* mmap(scratch, CTX_SIZE, RW, SHARED|FIXED, fd, off) */
+	movabs	$0x7fffffff0000 - CTX_SIZE, %rdi
+	mov	$CTX_SIZE, %esi
+	mov	$3, %edx
+	mov	$0x11, %r10d
+	mov	%r13, %r8
+	mov	%r12, %r9
+	syscall
+	mov	%rax, %rdi		/* copy our region into it */
+	mov	%rbx, %rsi
+	mov	$CTX_SIZE, %ecx
+	rep movsb
+	mov	$25, %eax		/* mremap(scratch, SZ, SZ, MAYMOVE|FIXED, base) */
+	movabs	$0x7fffffff0000 - CTX_SIZE, %rdi
+	mov	$CTX_SIZE, %esi
+	mov	$CTX_SIZE, %edx
+	mov	$3, %r10d
+	mov	%rbx, %r8
+	syscall
+	/* The child's first event: a fresh "ready" in its own region. */
+	movq	$0, H_SIG(%rbx)
+	jmp	post_event
+
+/* A new thread: clone(flags, stack = args[1]); args[2] is the new
+ * thread's region base. The child sets its sigaltstack and traps into the
+ * handler to post its first event. */
+do_thread:
+	call	load_args
+	mov	H_ARGS+16(%rbx), %r12	/* new base */
+	syscall
+	test	%rax, %rax
+	jnz	cmd_done
+	mov	%r12, %rbx
+	lea	4096(%rbx), %rax	/* stack_t { sp, flags, size } */
+	mov	%rax, H_SS(%rbx)
+	movq	$0, H_SS+8(%rbx)
+	movq	$CTX_SIZE - 4096, H_SS+16(%rbx)
+	mov	$131, %eax		/* sigaltstack(&ss, NULL) */
+	lea	H_SS(%rbx), %rdi
+	xor	%esi, %esi
+	syscall
+	/* The clone happened inside the parent's handler, with every signal
+	 * blocked: the new thread must take signals to run at all. */
+	movq	$0, H_MASK(%rbx)
+	mov	$14, %eax		/* rt_sigprocmask(SIG_SETMASK, &0, 0, 8) */
+	mov	$2, %edi
+	lea	H_MASK(%rbx), %rsi
+	xor	%edx, %edx
+	mov	$8, %r10d
+	syscall
+	mov	%rbx, %rsp
+	add	$4096, %rsp		/* a scratch stack below the altstack */
+	jmp	raise_self
+
+/* sa_restorer: never used (the handler returns by rt_sigreturn itself),
+ * but the kernel requires one. */
+restorer:
+	mov	$15, %eax
+	syscall
+systrap_stub_end:
+
+	.balign 8
+systrap_off_init:
+	.quad	stub_init - systrap_stub_start
+systrap_off_handler:
+	.quad	handler - systrap_stub_start
+systrap_off_restorer:
+	.quad	restorer - systrap_stub_start
+
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,667 @@
+/* The systrap platform: application threads run in stub processes under
+ * a seccomp filter that traps (SIGSYS) every syscall not made from the
+ * stub's own code page. The signal handler (stub.S) posts the event in a
+ * context region shared with the sentry and waits; the sentry reads and
+ * edits the registers in the signal frame in place, then lets the handler
+ * rt_sigreturn into the application. No ptrace at all: any sentry thread
+ * may drive any context, so release/adopt are no-ops.
+ *
+ * Hand-off uses a short spin on the shared words before sleeping on a
+ * futex, on both sides: a round trip between two busy CPUs costs a few
+ * microseconds, an idle sandbox burns nothing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <asm/prctl.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+
+#define STUB_ADDR 0x7fffffff0000ULL
+#define STUB_SIZE 4096ULL
+#define CTX_BASE PLATFORM_APP_TOP
+#define CTX_SIZE 0x10000ULL
+#define CTX_MAX ((STUB_ADDR - CTX_SIZE - CTX_BASE) / CTX_SIZE)
+#define INTR_SIG SIGSTKFLT
+#define SA_RESTORER 0x04000000
+#define SPIN 4000
+
+enum { ST_NONE, ST_EVENT, ST_DONE };
+enum { CMD_NONE, CMD_RESUME, CMD_SYSCALL, CMD_FORK, CMD_THREAD };
+
+struct hdr {
+	_Atomic uint32_t state;
+	_Atomic uint32_t cmd;
+	uint64_t sig, info, uctx;
+	uint64_t nr, args[6], ret;
+	_Atomic uint32_t sentry_sleeping;
+};
+
+extern const char systrap_stub_start[], systrap_stub_end[];
+extern const uint64_t systrap_off_init, systrap_off_handler,
+	systrap_off_restorer;
+
+struct stub_as {
+	pid_t pid;
+	atomic_int live;
+	/* Slots of context regions in this address space (bit set: used). */
+	uint8_t used[CTX_MAX / 8 + 1];
+	_Atomic bool dead;
+};
+
+struct platform_ctx {
+	struct stub_as *as;
+	pid_t tid;
+	int slot;
+	uint64_t region_off; /* in ctx_fd */
+	char *region;	     /* the sentry's mapping */
+	uint64_t fs_base;
+	bool fresh; /* no event consumed yet */
+};
+
+static int mem_fd = -1; /* the sentry's memory file (kept in stubs) */
+static int ctx_fd = -1; /* context regions */
+static _Atomic uint64_t ctx_next;
+static struct sock_fprog filter;
+
+static struct hdr *H(struct platform_ctx *c)
+{
+	return (struct hdr *)c->region;
+}
+
+static uint64_t stub_base(struct platform_ctx *c)
+{
+	return CTX_BASE + (uint64_t)c->slot * CTX_SIZE;
+}
+
+/* Translate a stub address inside c's region into the sentry's view. */
+static void *in_region(struct platform_ctx *c, uint64_t addr)
+{
+	uint64_t base = stub_base(c);
+	if (addr < base || addr >= base + CTX_SIZE)
+		return NULL;
+	return c->region + (addr - base);
+}
+
+static int futex(_Atomic uint32_t *w, int op, uint32_t val,
+		 const struct timespec *ts)
+{
+	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
+}
+
+/* The seccomp filter every stub thread runs under: syscalls from the stub
+ * page and on the list are allowed; all else traps into the handler. */
+static int build_filter(void)
+{
+	static const int stub_calls[] = {
+		SYS_futex, SYS_rt_sigreturn, SYS_mmap, SYS_munmap,
+		SYS_mprotect, SYS_mremap, SYS_madvise, SYS_clone, SYS_exit,
+		SYS_arch_prctl, SYS_sigaltstack, SYS_getpid, SYS_gettid,
+		SYS_tgkill, SYS_rt_sigprocmask,
+	};
+	size_t n = sizeof(stub_calls) / sizeof(stub_calls[0]);
+	struct sock_filter *f = calloc(16 + n, sizeof(*f));
+	size_t i = 0;
+
+	if (!f)
+		return -ENOMEM;
+#define LD(off) f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off)
+#define RET(v) f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, v)
+	/* The instruction pointer: only the stub page may make host calls. */
+	LD(offsetof(struct seccomp_data, instruction_pointer) + 4);
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					      (uint32_t)(STUB_ADDR >> 32), 1, 0);
+	RET(SECCOMP_RET_TRAP);
+	LD(offsetof(struct seccomp_data, instruction_pointer));
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+					      (uint32_t)STUB_ADDR, 1, 0);
+	RET(SECCOMP_RET_TRAP);
+	f[i++] = (struct sock_filter)BPF_JUMP(
+		BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(STUB_ADDR + STUB_SIZE), 0, 1);
+	RET(SECCOMP_RET_TRAP);
+	LD(offsetof(struct seccomp_data, nr));
+	for (size_t k = 0; k < n; k++)
+		f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						      stub_calls[k], n - k, 0);
+	RET(SECCOMP_RET_TRAP);
+	RET(SECCOMP_RET_ALLOW);
+#undef LD
+#undef RET
+	filter.len = i;
+	filter.filter = f;
+	return 0;
+}
+
+static int systrap_init(int memfd)
+{
+	mem_fd = memfd;
+	ctx_fd = memfd_create("runsc-contexts", 0);
+	if (ctx_fd < 0)
+		return -errno;
+	if (ftruncate(ctx_fd, 1ULL << 36) < 0)
+		return -errno;
+	if (systrap_stub_end - systrap_stub_start > (long)STUB_SIZE)
+		return -E2BIG;
+	return build_filter();
+}
+
+static int region_new(struct platform_ctx *c)
+{
+	c->region_off = atomic_fetch_add(&ctx_next, CTX_SIZE);
+	c->region = mmap(NULL, CTX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 ctx_fd, c->region_off);
+	if (c->region == MAP_FAILED) {
+		c->region = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void region_free(struct platform_ctx *c)
+{
+	if (c->region)
+		munmap(c->region, CTX_SIZE);
+	fallocate(ctx_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  c->region_off, CTX_SIZE);
+	c->as->used[c->slot / 8] &= ~(1 << (c->slot % 8));
+}
+
+static int slot_alloc(struct stub_as *as)
+{
+	for (int s = 0; s < (int)CTX_MAX; s++) {
+		if (!(as->used[s / 8] & (1 << (s % 8)))) {
+			as->used[s / 8] |= 1 << (s % 8);
+			return s;
+		}
+	}
+	return -EAGAIN;
+}
+
+static struct platform_ctx *ctx_alloc(struct stub_as *as)
+{
+	struct platform_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->as = as;
+	c->slot = slot_alloc(as);
+	if (c->slot < 0 || region_new(c)) {
+		if (c->slot >= 0)
+			as->used[c->slot / 8] &= ~(1 << (c->slot % 8));
+		free(c);
+		return NULL;
+	}
+	c->fresh = true;
+	atomic_fetch_add(&as->live, 1);
+	return c;
+}
+
+static bool as_dead(struct stub_as *as)
+{
+	siginfo_t si;
+
+	if (as->dead)
+		return true;
+	si.si_pid = 0;
+	if (waitid(P_PID, as->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    si.si_pid == as->pid)
+		as->dead = true;
+	return as->dead;
+}
+
+/* Wait until the stub posts `want` in state (then reset it). */
+static int wait_state(struct platform_ctx *c, uint32_t want)
+{
+	struct hdr *h = H(c);
+	struct timespec ts = {0, 200 * 1000 * 1000};
+
+	for (;;) {
+		for (int i = 0; i < SPIN; i++) {
+			if (atomic_load(&h->state) == want) {
+				atomic_store(&h->state, ST_NONE);
+				return 0;
+			}
+			__builtin_ia32_pause();
+		}
+		atomic_store(&h->sentry_sleeping, 1);
+		if (atomic_load(&h->state) != want)
+			futex(&h->state, FUTEX_WAIT, atomic_load(&h->state), &ts);
+		atomic_store(&h->sentry_sleeping, 0);
+		if (atomic_load(&h->state) != want && as_dead(c->as))
+			return -ESRCH;
+	}
+}
+
+static void post_cmd(struct platform_ctx *c, uint32_t cmd)
+{
+	atomic_store(&H(c)->cmd, cmd);
+	futex(&H(c)->cmd, FUTEX_WAKE, 1, NULL);
+}
+
+/* Run one host syscall in the stub thread (waiting in its handler). */
+static long stub_call(struct platform_ctx *c, uint32_t cmd, long nr,
+		      uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		      uint64_t a4, uint64_t a5)
+{
+	struct hdr *h = H(c);
+	int err;
+
+	if (c->fresh) {
+		err = wait_state(c, ST_EVENT);
+		if (err)
+			return err;
+		c->fresh = false;
+	}
+	h->nr = nr;
+	h->args[0] = a0, h->args[1] = a1, h->args[2] = a2;
+	h->args[3] = a3, h->args[4] = a4, h->args[5] = a5;
+	post_cmd(c, cmd);
+	err = wait_state(c, ST_DONE);
+	return err ? err : (long)h->ret;
+}
+
+static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
+						   uint64_t region_off)
+{
+	struct sigaction sa;
+	sigset_t none;
+	stack_t ss;
+	void *page, *r;
+	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE,
+				   SIGILL, SIGTRAP, INTR_SIG};
+
+	if (__rseq_size)
+		syscall(SYS_rseq,
+			(char *)__builtin_thread_pointer() + __rseq_offset,
+			__rseq_size < 32 ? 32 : __rseq_size,
+			RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+	page = mmap((void *)STUB_ADDR, STUB_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (page == MAP_FAILED)
+		_exit(121);
+	memcpy(page, systrap_stub_start, systrap_stub_end - systrap_stub_start);
+	if (mprotect(page, STUB_SIZE, PROT_READ | PROT_EXEC) < 0)
+		_exit(122);
+	r = mmap((void *)region_stub, CTX_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, ctx_fd, region_off);
+	if (r == MAP_FAILED)
+		_exit(126);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = (void *)(STUB_ADDR + systrap_off_handler);
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
+	sa.sa_restorer = (void *)(STUB_ADDR + systrap_off_restorer);
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	ss.ss_sp = (void *)(region_stub + 4096);
+	ss.ss_size = CTX_SIZE - 4096;
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL) < 0)
+		_exit(123);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (mem_fd > 0)
+		syscall(SYS_close_range, 0, mem_fd - 1, 0);
+	syscall(SYS_close_range, mem_fd + 1, ctx_fd - 1, 0);
+	syscall(SYS_close_range, ctx_fd + 1, ~0U, 0);
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
+		_exit(124);
+	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t))(
+		STUB_ADDR + systrap_off_init))(STUB_ADDR, STUB_SIZE, CTX_BASE,
+					       STUB_ADDR - CTX_SIZE);
+	_exit(125);
+}
+
+static int systrap_new_as(struct platform_ctx **out)
+{
+	struct stub_as *as = calloc(1, sizeof(*as));
+	struct platform_ctx *c;
+	pid_t pid;
+
+	if (!as)
+		return -ENOMEM;
+	c = ctx_alloc(as);
+	if (!c) {
+		free(as);
+		return -ENOMEM;
+	}
+	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0) {
+		int err = -errno;
+		region_free(c);
+		free(c);
+		free(as);
+		return err;
+	}
+	if (pid == 0)
+		stub_child(stub_base(c), c->region_off);
+	as->pid = pid;
+	c->tid = pid;
+	*out = c;
+	return 0;
+}
+
+static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
+{
+	struct stub_as *as = calloc(1, sizeof(*as));
+	struct platform_ctx *n;
+	long pid;
+
+	if (!as)
+		return -ENOMEM;
+	/* The child lives on in a copy of c's signal frame, at the same
+	 * address: its context takes the same slot in the new space. */
+	n = calloc(1, sizeof(*n));
+	if (!n) {
+		free(as);
+		return -ENOMEM;
+	}
+	n->as = as;
+	n->slot = c->slot;
+	as->used[n->slot / 8] |= 1 << (n->slot % 8);
+	if (region_new(n)) {
+		free(n);
+		free(as);
+		return -ENOMEM;
+	}
+	n->fs_base = c->fs_base;
+	n->fresh = true;
+	atomic_fetch_add(&as->live, 1);
+	pid = stub_call(c, CMD_FORK, SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0,
+			n->region_off, ctx_fd);
+	if (pid <= 0) {
+		region_free(n);
+		free(n);
+		free(as);
+		return pid < 0 ? (int)pid : -EAGAIN;
+	}
+	as->pid = n->tid = pid;
+	*out = n;
+	return 0;
+}
+
+static int systrap_new_thread(struct platform_ctx *c, struct platform_ctx **out)
+{
+	const uint64_t flags = CLONE_VM | CLONE_FS | CLONE_FILES |
+			       CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	struct platform_ctx *n = ctx_alloc(c->as);
+	long r;
+
+	if (!n)
+		return -ENOMEM;
+	n->fs_base = c->fs_base;
+	r = stub_call(c, CMD_SYSCALL, SYS_mmap, stub_base(n), CTX_SIZE,
+		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ctx_fd,
+		      n->region_off);
+	if (r >= 0)
+		r = stub_call(c, CMD_THREAD, SYS_clone, flags,
+			      stub_base(n) + 4096, stub_base(n), 0, 0, 0);
+	if (r <= 0) {
+		atomic_fetch_sub(&c->as->live, 1);
+		region_free(n);
+		free(n);
+		return r < 0 ? (int)r : -EAGAIN;
+	}
+	n->tid = r;
+	*out = n;
+	return 0;
+}
+
+static int systrap_release(struct platform_ctx *c)
+{
+	return 0;
+}
+
+static int systrap_adopt(struct platform_ctx *c)
+{
+	return 0;
+}
+
+static void systrap_destroy(struct platform_ctx *c)
+{
+	struct stub_as *as = c->as;
+
+	if (atomic_fetch_sub(&as->live, 1) == 1) {
+		kill(as->pid, SIGKILL);
+		while (waitpid(as->pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		region_free(c);
+		free(c);
+		free(as);
+		return;
+	}
+	/* The thread exits from its handler; it never answers. */
+	if (!c->fresh || wait_state(c, ST_EVENT) == 0) {
+		H(c)->nr = SYS_exit;
+		memset(H(c)->args, 0, sizeof(H(c)->args));
+		post_cmd(c, CMD_SYSCALL);
+	}
+	region_free(c);
+	free(c);
+}
+
+static void to_regs(const ucontext_t *uc, struct user_regs_struct *r)
+{
+	const greg_t *g = uc->uc_mcontext.gregs;
+
+	r->r8 = g[REG_R8], r->r9 = g[REG_R9], r->r10 = g[REG_R10];
+	r->r11 = g[REG_R11], r->r12 = g[REG_R12], r->r13 = g[REG_R13];
+	r->r14 = g[REG_R14], r->r15 = g[REG_R15], r->rdi = g[REG_RDI];
+	r->rsi = g[REG_RSI], r->rbp = g[REG_RBP], r->rbx = g[REG_RBX];
+	r->rdx = g[REG_RDX], r->rax = g[REG_RAX], r->rcx = g[REG_RCX];
+	r->rsp = g[REG_RSP], r->rip = g[REG_RIP], r->eflags = g[REG_EFL];
+	r->cs = 0x33;
+	r->ss = 0x2b;
+}
+
+static void from_regs(ucontext_t *uc, const struct user_regs_struct *r)
+{
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	g[REG_R8] = r->r8, g[REG_R9] = r->r9, g[REG_R10] = r->r10;
+	g[REG_R11] = r->r11, g[REG_R12] = r->r12, g[REG_R13] = r->r13;
+	g[REG_R14] = r->r14, g[REG_R15] = r->r15, g[REG_RDI] = r->rdi;
+	g[REG_RSI] = r->rsi, g[REG_RBP] = r->rbp, g[REG_RBX] = r->rbx;
+	g[REG_RDX] = r->rdx, g[REG_RAX] = r->rax, g[REG_RCX] = r->rcx;
+	g[REG_RSP] = r->rsp, g[REG_RIP] = r->rip;
+	/* Only the flags user mode may set (sigreturn masks the rest). */
+	g[REG_EFL] = r->eflags;
+}
+
+static int systrap_switch_to(struct platform_ctx *c, struct platform_regs *regs,
+			     struct platform_event *ev)
+{
+	struct hdr *h = H(c);
+	ucontext_t *uc;
+	siginfo_t *si;
+
+	if (c->fresh) {
+		if (wait_state(c, ST_EVENT))
+			goto died;
+		c->fresh = false;
+	}
+	if (regs->r.fs_base != c->fs_base) {
+		long r = stub_call(c, CMD_SYSCALL, SYS_arch_prctl, ARCH_SET_FS,
+				   regs->r.fs_base, 0, 0, 0, 0);
+		if (r == -ESRCH)
+			goto died;
+		c->fs_base = regs->r.fs_base;
+	}
+	uc = in_region(c, h->uctx);
+	if (!uc)
+		goto died;
+	from_regs(uc, &regs->r);
+	post_cmd(c, CMD_RESUME);
+	if (wait_state(c, ST_EVENT))
+		goto died;
+	uc = in_region(c, h->uctx);
+	si = in_region(c, h->info);
+	if (!uc || !si)
+		goto died;
+	to_regs(uc, &regs->r);
+	regs->r.fs_base = c->fs_base;
+	regs->r.orig_rax = -1;
+	switch (h->sig) {
+	case SIGSYS:
+		regs->r.orig_rax = si->si_syscall;
+		regs->r.rax = -ENOSYS;
+		ev->why = PLATFORM_SYSCALL;
+		return 0;
+	case 0:
+	case INTR_SIG:
+		ev->why = PLATFORM_INTERRUPT;
+		return 0;
+	}
+	ev->why = PLATFORM_FAULT;
+	ev->signo = h->sig;
+	ev->code = si->si_code;
+	ev->addr = (uint64_t)si->si_addr;
+	return 0;
+died:
+	ev->why = PLATFORM_DIED;
+	return 0;
+}
+
+static void systrap_interrupt(struct platform_ctx *c)
+{
+	syscall(SYS_tgkill, c->as->pid, c->tid, INTR_SIG);
+}
+
+static long systrap_mmap(struct platform_ctx *c, uint64_t addr, uint64_t len,
+			 int prot, int flags, int fd, uint64_t off)
+{
+	return stub_call(c, CMD_SYSCALL, SYS_mmap, addr, len, prot, flags, fd,
+			 off);
+}
+
+static int systrap_munmap(struct platform_ctx *c, uint64_t addr, uint64_t len)
+{
+	return stub_call(c, CMD_SYSCALL, SYS_munmap, addr, len, 0, 0, 0, 0);
+}
+
+static int systrap_mprotect(struct platform_ctx *c, uint64_t addr,
+			    uint64_t len, int prot)
+{
+	return stub_call(c, CMD_SYSCALL, SYS_mprotect, addr, len, prot, 0, 0, 0);
+}
+
+static long systrap_mremap(struct platform_ctx *c, uint64_t old,
+			   uint64_t oldlen, uint64_t newlen, int flags,
+			   uint64_t newaddr)
+{
+	return stub_call(c, CMD_SYSCALL, SYS_mremap, old, oldlen, newlen, flags,
+			 newaddr, 0);
+}
+
+static int systrap_madvise(struct platform_ctx *c, uint64_t addr,
+			   uint64_t len, int advice)
+{
+	return stub_call(c, CMD_SYSCALL, SYS_madvise, addr, len, advice, 0, 0,
+			 0);
+}
+
+static ssize_t systrap_read_mem(struct platform_ctx *c, uint64_t addr,
+				void *buf, size_t n)
+{
+	struct iovec local = {buf, n}, remote = {(void *)addr, n};
+	ssize_t r = process_vm_readv(c->as->pid, &local, 1, &remote, 1, 0);
+	return r < 0 ? -errno : r;
+}
+
+static ssize_t systrap_write_mem(struct platform_ctx *c, uint64_t addr,
+				 const void *buf, size_t n)
+{
+	struct iovec local = {(void *)buf, n}, remote = {(void *)addr, n};
+	ssize_t r = process_vm_writev(c->as->pid, &local, 1, &remote, 1, 0);
+	return r < 0 ? -errno : r;
+}
+
+/* The FP state lives in the signal frame's xsave area. */
+static void *frame_fp(struct platform_ctx *c, size_t *len)
+{
+	ucontext_t *uc = in_region(c, H(c)->uctx);
+	uint8_t *fp;
+	uint32_t sw[5];
+
+	if (!uc || !uc->uc_mcontext.fpregs)
+		return NULL;
+	fp = in_region(c, (uint64_t)uc->uc_mcontext.fpregs);
+	if (!fp)
+		return NULL;
+	memcpy(sw, fp + 464, sizeof(sw));
+	*len = (sw[0] == 0x46505853U && sw[4] >= 512 &&
+		sw[4] <= PLATFORM_FPSTATE_MAX)
+		       ? sw[4]
+		       : 512;
+	if ((uint8_t *)fp + *len > (uint8_t *)c->region + CTX_SIZE)
+		return NULL;
+	return fp;
+}
+
+static int systrap_get_fpstate(struct platform_ctx *c,
+			       struct platform_fpstate *fp)
+{
+	size_t len;
+	void *src = frame_fp(c, &len);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(fp->data, src, len);
+	fp->len = len;
+	return 0;
+}
+
+static int systrap_set_fpstate(struct platform_ctx *c,
+			       const struct platform_fpstate *fp)
+{
+	size_t len;
+	uint8_t *dst = frame_fp(c, &len);
+
+	if (!dst)
+		return -EFAULT;
+	/* Keep the frame's own fx_sw_bytes: they describe this frame. */
+	memcpy(dst, fp->data, 464);
+	if (fp->len > 512 && len > 512)
+		memcpy(dst + 512, fp->data + 512,
+		       (fp->len < len ? fp->len : len) - 512);
+	return 0;
+}
+
+const struct platform_ops platform_systrap_ops = {
+	.name = "systrap",
+	.init = systrap_init,
+	.new_as = systrap_new_as,
+	.fork_as = systrap_fork_as,
+	.new_thread = systrap_new_thread,
+	.release = systrap_release,
+	.adopt = systrap_adopt,
+	.destroy = systrap_destroy,
+	.switch_to = systrap_switch_to,
+	.interrupt = systrap_interrupt,
+	.mmap = systrap_mmap,
+	.munmap = systrap_munmap,
+	.mprotect = systrap_mprotect,
+	.mremap = systrap_mremap,
+	.madvise = systrap_madvise,
+	.read_mem = systrap_read_mem,
+	.write_mem = systrap_write_mem,
+	.get_fpstate = systrap_get_fpstate,
+	.set_fpstate = systrap_set_fpstate,
+};
