@@ -11,7 +11,7 @@
  *                  4 thread
  *   8  u64 sig     16 u64 siginfo   24 u64 ucontext   (event)
  *   32 u64 nr      40..80 u64 args[6]   88 u64 ret        (command)
- *   96 u32 sentry_sleeping  (wake the sentry only when it sleeps)
+ *   96 u32 sentry_sleeping, 100 u32 stub_sleeping (wake only sleepers)
  *   128 stack_t for a new thread's sigaltstack, 160 an empty sigset
  */
 #define CTX_SIZE 0x10000
@@ -24,6 +24,7 @@
 #define H_ARGS 40
 #define H_RET 88
 #define H_SLEEPING 96
+#define H_STUB_SLEEPING 100
 #define H_SS 128
 #define H_MASK 160
 #define SPIN 2000
@@ -80,8 +81,10 @@ handler:
 	mov	%rdx, H_UCTX(%rbx)
 post_event:
 	movl	$0, H_CMD(%rbx)
-	movl	$1, H_STATE(%rbx)
-	call_wake_sentry:
+	/* xchg: a full barrier, so that the load of the sentry's sleeping
+	 * flag below cannot pass the store (no lost wake-up). */
+	mov	$1, %eax
+	xchg	%eax, H_STATE(%rbx)
 	cmpl	$0, H_SLEEPING(%rbx)
 	je	wait_cmd
 	mov	$202, %eax		/* futex(&state, FUTEX_WAKE, 1) */
@@ -97,12 +100,17 @@ wait_cmd:
 	pause
 	dec	%ecx
 	jnz	2b
+	mov	$1, %eax		/* announce the sleep, full barrier */
+	xchg	%eax, H_STUB_SLEEPING(%rbx)
+	cmpl	$0, H_CMD(%rbx)
+	jne	3f
 	mov	$202, %eax		/* futex(&cmd, FUTEX_WAIT, 0, NULL) */
 	lea	H_CMD(%rbx), %rdi
 	xor	%esi, %esi
 	xor	%edx, %edx
 	xor	%r10d, %r10d
 	syscall
+3:	movl	$0, H_STUB_SLEEPING(%rbx)
 	jmp	wait_cmd
 have_cmd:
 	cmp	$1, %eax
@@ -117,7 +125,8 @@ do_syscall:
 cmd_done:
 	mov	%rax, H_RET(%rbx)
 	movl	$0, H_CMD(%rbx)
-	movl	$2, H_STATE(%rbx)
+	mov	$2, %eax
+	xchg	%eax, H_STATE(%rbx)
 	cmpl	$0, H_SLEEPING(%rbx)
 	je	wait_cmd
 	mov	$202, %eax

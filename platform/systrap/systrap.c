@@ -53,7 +53,10 @@ struct hdr {
 	uint64_t sig, info, uctx;
 	uint64_t nr, args[6], ret;
 	_Atomic uint32_t sentry_sleeping;
+	_Atomic uint32_t stub_sleeping;
 };
+_Static_assert(offsetof(struct hdr, sentry_sleeping) == 96, "stub.S layout");
+_Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,
@@ -251,8 +254,11 @@ static int wait_state(struct platform_ctx *c, uint32_t want)
 
 static void post_cmd(struct platform_ctx *c, uint32_t cmd)
 {
+	/* seq_cst store then load: pairs with the stub's xchg on its
+	 * sleeping flag, so one side always sees the other. */
 	atomic_store(&H(c)->cmd, cmd);
-	futex(&H(c)->cmd, FUTEX_WAKE, 1, NULL);
+	if (atomic_load(&H(c)->stub_sleeping))
+		futex(&H(c)->cmd, FUTEX_WAKE, 1, NULL);
 }
 
 /* Run one host syscall in the stub thread (waiting in its handler). */

@@ -1,6 +1,7 @@
-/* The ptrace platform on its own: stubs are created, run code until a
- * syscall, are forked with copy-on-write memory, get threads, and hand
- * contexts between host threads. */
+/* Each platform on its own (ptrace, then systrap): stubs are created, run
+ * code until a syscall, are forked with copy-on-write memory, get threads,
+ * and hand contexts between host threads. */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +9,13 @@
 #include <string.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "platform/platform.h"
 
-static const struct platform_ops *P = &platform_ptrace_ops;
+static const struct platform_ops *P;
+static int memfd = -1;
 
 #define CODE 0x400000ULL
 #define DATA 0x500000ULL
@@ -43,7 +46,6 @@ static void test_run_syscalls(void **state)
 {
 	struct platform_ctx *c;
 	struct platform_regs r;
-	assert_int_equal(P->init(-1), 0);
 	assert_int_equal(P->new_as(&c), 0);
 	setup_code(c);
 	memset(&r, 0, sizeof(r));
@@ -114,6 +116,18 @@ static void test_thread_handoff(void **state)
 	P->destroy(c);
 }
 
+static int setup_ptrace(void **state)
+{
+	P = &platform_ptrace_ops;
+	return P->init(memfd);
+}
+
+static int setup_systrap(void **state)
+{
+	P = &platform_systrap_ops;
+	return P->init(memfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,5 +135,11 @@ int main(void)
 		cmocka_unit_test(test_fork_cow),
 		cmocka_unit_test(test_thread_handoff),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed;
+
+	memfd = memfd_create("test-memory", 0);
+	failed = cmocka_run_group_tests_name("ptrace", tests, setup_ptrace, NULL);
+	failed += cmocka_run_group_tests_name("systrap", tests, setup_systrap,
+					      NULL);
+	return failed;
 }
