@@ -236,6 +236,9 @@ int main(int argc, char **argv)
 	sigaddset(&fwd, SIGWINCH);
 	pthread_sigmask(SIG_BLOCK, &fwd, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* The stubs' interrupt signal: a stub tricked into sending it to the
+	 * sentry (pid 1 here) must do nothing. */
+	signal(SIGSTKFLT, SIG_IGN);
 
 	panic_install_handlers();
 	procfs_preload();

@@ -69,7 +69,8 @@ raise_self:
 	mov	$16, %edx		/* SIGSTKFLT */
 	mov	$234, %eax		/* tgkill */
 	syscall
-1:	jmp	1b			/* never reached: the sentry resumes us */
+	/* Reached only by an application that jumped in here: fault. */
+	ud2
 
 /* Signal handler: rdi = sig, rsi = siginfo, rdx = ucontext, on the
  * thread's alternate stack inside its context region. */

@@ -110,43 +110,81 @@ static int futex(_Atomic uint32_t *w, int op, uint32_t val,
 	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
 }
 
-/* The seccomp filter every stub thread runs under: syscalls from the stub
- * page and on the list are allowed; all else traps into the handler. */
+/* The seccomp filter every stub thread runs under: only the stub page may
+ * make host syscalls, and only these, with these arguments; everything
+ * else traps into the handler and reaches the sentry as an application
+ * syscall. An application that jumps into the stub page gets no more: the
+ * calls allowed there act on its own stub process, tgkill can only send
+ * the interrupt signal (which the sentry itself ignores), and clone only
+ * makes the two kinds of stub children the platform makes itself. */
+#define STUB_FORK_FLAGS (CLONE_PARENT | SIGCHLD)
+#define STUB_THREAD_FLAGS                                                      \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |    \
+	 CLONE_SYSVSEM)
+
 static int build_filter(void)
 {
-	static const int stub_calls[] = {
-		SYS_futex, SYS_rt_sigreturn, SYS_mmap, SYS_munmap,
-		SYS_mprotect, SYS_mremap, SYS_madvise, SYS_clone, SYS_exit,
-		SYS_arch_prctl, SYS_sigaltstack, SYS_getpid, SYS_gettid,
-		SYS_tgkill, SYS_rt_sigprocmask,
+	static const int plain[] = {
+		SYS_futex,	  SYS_rt_sigreturn, SYS_mmap,	 SYS_munmap,
+		SYS_mprotect,	  SYS_mremap,	    SYS_madvise, SYS_exit,
+		SYS_arch_prctl,	  SYS_sigaltstack,  SYS_getpid,	 SYS_gettid,
+		SYS_rt_sigprocmask,
 	};
-	size_t n = sizeof(stub_calls) / sizeof(stub_calls[0]);
-	struct sock_filter *f = calloc(16 + n, sizeof(*f));
-	size_t i = 0;
+	const size_t n = sizeof(plain) / sizeof(plain[0]);
+	struct sock_filter *f = calloc(32 + n, sizeof(*f));
+	size_t i = 0, allow, l_tgkill, l_clone, j0;
 
 	if (!f)
 		return -ENOMEM;
-#define LD(off) f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off)
-#define RET(v) f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, v)
-	/* The instruction pointer: only the stub page may make host calls. */
+#define INS(x) (f[i] = (struct sock_filter)x, i++)
+#define LD(off) INS(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
+/* Jump targets are absolute indices here; the offsets are relative. */
+#define JEQ(k, t, e)                                                           \
+	do {                                                                   \
+		size_t at_ = i;                                                \
+		INS(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k),                 \
+			     (t) ? (t) - (at_ + 1) : 0,                       \
+			     (e) ? (e) - (at_ + 1) : 0));                     \
+	} while (0)
+#define RET(v) INS(BPF_STMT(BPF_RET | BPF_K, (v)))
+	/* 0-6: the instruction pointer must be inside the stub page. */
 	LD(offsetof(struct seccomp_data, instruction_pointer) + 4);
-	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-					      (uint32_t)(STUB_ADDR >> 32), 1, 0);
+	JEQ((uint32_t)(STUB_ADDR >> 32), i + 2, 0);
 	RET(SECCOMP_RET_TRAP);
 	LD(offsetof(struct seccomp_data, instruction_pointer));
-	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-					      (uint32_t)STUB_ADDR, 1, 0);
+	INS(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)STUB_ADDR, 1, 0));
 	RET(SECCOMP_RET_TRAP);
-	f[i++] = (struct sock_filter)BPF_JUMP(
-		BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(STUB_ADDR + STUB_SIZE), 0, 1);
+	INS(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+		     (uint32_t)(STUB_ADDR + STUB_SIZE), 0, 1));
 	RET(SECCOMP_RET_TRAP);
 	LD(offsetof(struct seccomp_data, nr));
+	/* Layout after the nr load: n plain checks, tgkill check, clone
+	 * check, TRAP, ALLOW, tgkill block (4), clone block (5). */
+	j0 = i;
+	allow = j0 + n + 3;
+	l_tgkill = allow + 1;
+	l_clone = l_tgkill + 4;
 	for (size_t k = 0; k < n; k++)
-		f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						      stub_calls[k], n - k, 0);
-	RET(SECCOMP_RET_TRAP);
+		JEQ(plain[k], allow, 0);
+	JEQ(SYS_tgkill, l_tgkill, 0);
+	JEQ(SYS_clone, l_clone, 0);
+	RET(SECCOMP_RET_TRAP); /* trap */
+	RET(SECCOMP_RET_ALLOW); /* allow */
+	/* (BPF jumps only forward: each block has its own returns.) */
+	/* tgkill(pid, tid, sig): only the interrupt signal. */
+	LD(offsetof(struct seccomp_data, args) + 2 * 8);
+	JEQ(INTR_SIG, 0, i + 2);
 	RET(SECCOMP_RET_ALLOW);
+	RET(SECCOMP_RET_TRAP);
+	/* clone(flags, ...): only the platform's own two kinds. */
+	LD(offsetof(struct seccomp_data, args));
+	JEQ(STUB_FORK_FLAGS, i + 2, 0);
+	JEQ(STUB_THREAD_FLAGS, 0, i + 2);
+	RET(SECCOMP_RET_ALLOW);
+	RET(SECCOMP_RET_TRAP);
+#undef INS
 #undef LD
+#undef JEQ
 #undef RET
 	filter.len = i;
 	filter.filter = f;
@@ -309,7 +347,12 @@ static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
 		 MAP_SHARED | MAP_FIXED, ctx_fd, region_off);
 	if (r == MAP_FAILED)
 		_exit(126);
+	/* No handler of the sentry's may survive into the stub (their code
+	 * is about to be unmapped). */
 	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
 	sa.sa_sigaction = (void *)(STUB_ADDR + systrap_off_handler);
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
 	sa.sa_restorer = (void *)(STUB_ADDR + systrap_off_restorer);
@@ -390,7 +433,7 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 	n->fs_base = c->fs_base;
 	n->fresh = true;
 	atomic_fetch_add(&as->live, 1);
-	pid = stub_call(c, CMD_FORK, SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0,
+	pid = stub_call(c, CMD_FORK, SYS_clone, STUB_FORK_FLAGS, 0, 0, 0,
 			n->region_off, ctx_fd);
 	if (pid <= 0) {
 		region_free(n);
@@ -405,8 +448,7 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 
 static int systrap_new_thread(struct platform_ctx *c, struct platform_ctx **out)
 {
-	const uint64_t flags = CLONE_VM | CLONE_FS | CLONE_FILES |
-			       CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	const uint64_t flags = STUB_THREAD_FLAGS;
 	struct platform_ctx *n = ctx_alloc(c->as);
 	long r;
 
