@@ -16,7 +16,6 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <sys/rseq.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
+#include "platform/common.h"
 #include "platform/platform.h"
 
 #define STUB_ADDR 0x7fffffff0000ULL
@@ -116,20 +116,10 @@ static void __attribute__((noreturn)) stub_child(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
-	/* The kernel writes the rseq area on return to user mode; it is in
-	 * the sentry's TLS, which the stub is about to unmap. glibc registers
-	 * at least 32 bytes even where __rseq_size says less. */
-	if (__rseq_size)
-		syscall(SYS_rseq,
-			(char *)__builtin_thread_pointer() + __rseq_offset,
-			__rseq_size < 32 ? 32 : __rseq_size,
-			RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+	stub_child_cleanup(g_memfd, -1);
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		_exit(120);
 	kill(getpid(), SIGSTOP);
-	if (g_memfd > 0)
-		syscall(SYS_close_range, 0, g_memfd - 1, 0);
-	syscall(SYS_close_range, g_memfd + 1, ~0U, 0);
 	page = mmap((void *)STUB_ADDR, STUB_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (page == MAP_FAILED)
@@ -471,17 +461,13 @@ static int ptrace_madvise(struct platform_ctx *ctx, uint64_t addr,
 static ssize_t ptrace_read_mem(struct platform_ctx *ctx, uint64_t addr,
 			       void *buf, size_t n)
 {
-	struct iovec local = {buf, n}, remote = {(void *)addr, n};
-	ssize_t r = process_vm_readv(ctx->as->pid, &local, 1, &remote, 1, 0);
-	return r < 0 ? -errno : r;
+	return stub_read_mem(ctx->as->pid, addr, buf, n);
 }
 
 static ssize_t ptrace_write_mem(struct platform_ctx *ctx, uint64_t addr,
 				const void *buf, size_t n)
 {
-	struct iovec local = {(void *)buf, n}, remote = {(void *)addr, n};
-	ssize_t r = process_vm_writev(ctx->as->pid, &local, 1, &remote, 1, 0);
-	return r < 0 ? -errno : r;
+	return stub_write_mem(ctx->as->pid, addr, buf, n);
 }
 
 static int ptrace_get_fpstate(struct platform_ctx *ctx,

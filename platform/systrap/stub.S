@@ -27,7 +27,7 @@
 #define H_STUB_SLEEPING 100
 #define H_SS 128
 #define H_MASK 160
-#define SPIN 2000
+#define SPIN 500
 
 	.section .rodata
 	.balign 16

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <sys/uio.h>
@@ -33,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "platform/common.h"
 #include "platform/platform.h"
 
 #define STUB_ADDR 0x7fffffff0000ULL
@@ -42,7 +42,7 @@
 #define CTX_MAX ((STUB_ADDR - CTX_SIZE - CTX_BASE) / CTX_SIZE)
 #define INTR_SIG SIGSTKFLT
 #define SA_RESTORER 0x04000000
-#define SPIN 4000
+#define SPIN 1000 /* ~50 us at ~50 ns a pause: longer only burns a CPU */
 
 enum { ST_NONE, ST_EVENT, ST_DONE };
 enum { CMD_NONE, CMD_RESUME, CMD_SYSCALL, CMD_FORK, CMD_THREAD };
@@ -331,11 +331,7 @@ static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
 	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE,
 				   SIGILL, SIGTRAP, INTR_SIG};
 
-	if (__rseq_size)
-		syscall(SYS_rseq,
-			(char *)__builtin_thread_pointer() + __rseq_offset,
-			__rseq_size < 32 ? 32 : __rseq_size,
-			RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+	stub_child_cleanup(mem_fd, ctx_fd);
 	page = mmap((void *)STUB_ADDR, STUB_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (page == MAP_FAILED)
@@ -366,10 +362,6 @@ static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
 		_exit(123);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (mem_fd > 0)
-		syscall(SYS_close_range, 0, mem_fd - 1, 0);
-	syscall(SYS_close_range, mem_fd + 1, ctx_fd - 1, 0);
-	syscall(SYS_close_range, ctx_fd + 1, ~0U, 0);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
 		_exit(124);
 	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t))(
@@ -628,17 +620,13 @@ static int systrap_madvise(struct platform_ctx *c, uint64_t addr,
 static ssize_t systrap_read_mem(struct platform_ctx *c, uint64_t addr,
 				void *buf, size_t n)
 {
-	struct iovec local = {buf, n}, remote = {(void *)addr, n};
-	ssize_t r = process_vm_readv(c->as->pid, &local, 1, &remote, 1, 0);
-	return r < 0 ? -errno : r;
+	return stub_read_mem(c->as->pid, addr, buf, n);
 }
 
 static ssize_t systrap_write_mem(struct platform_ctx *c, uint64_t addr,
 				 const void *buf, size_t n)
 {
-	struct iovec local = {(void *)buf, n}, remote = {(void *)addr, n};
-	ssize_t r = process_vm_writev(c->as->pid, &local, 1, &remote, 1, 0);
-	return r < 0 ? -errno : r;
+	return stub_write_mem(c->as->pid, addr, buf, n);
 }
 
 /* The FP state lives in the signal frame's xsave area. */
