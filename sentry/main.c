@@ -246,6 +246,7 @@ int main(int argc, char **argv)
 		pivot_into_empty_root();
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 
+	log_debug("boot: mm_init");
 	err = mm_init();
 	if (err < 0) {
 		errno = -err;
@@ -257,22 +258,27 @@ int main(int argc, char **argv)
 		die("platform");
 	}
 	klock_acquire();
+	log_debug("boot: vfs_init");
 	err = vfs_init(gofer_fd, overlay);
 	if (err) {
 		fprintf(stderr, "runsc-sentry: mounting the root filesystem: %s\n",
 			linux_errno_msg(-err));
 		return 125;
 	}
+	log_debug("boot: devfs");
 	if (devfs_mount() < 0)
 		log_warn("cannot mount /dev");
+	log_debug("boot: procfs");
 	if (procfs_mount() < 0)
 		log_warn("cannot mount /proc");
+	log_debug("boot: init task");
 	b.t = make_init_task(cwd);
 	if (!b.t) {
 		fprintf(stderr, "runsc-sentry: cannot create the init task\n");
 		return 125;
 	}
 	klock_release();
+	log_debug("boot: seccomp");
 	err = sentry_seccomp_install();
 	if (err) {
 		errno = -err;
