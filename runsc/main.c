@@ -3,31 +3,23 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdbool.h>
+#include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
-struct globals {
-	bool strace;
-	bool debug;
-	const char *platform;
-	const char *debug_log;
-};
+#include "runsc/cli.h"
 
-static char helper_dir[PATH_MAX];
+char helper_dir[PATH_MAX];
 
 static void find_helpers(void)
 {
-	ssize_t n = readlink("/proc/self/exe", helper_dir, sizeof(helper_dir) - 1);
+	ssize_t n =
+	    readlink("/proc/self/exe", helper_dir, sizeof(helper_dir) - 1);
 	char *slash;
 
 	if (n <= 0) {
@@ -42,166 +34,182 @@ static void find_helpers(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: runsc [global flags] COMMAND [args]\n"
-		"\n"
-		"commands:\n"
-		"  do CMD [ARG...]   run CMD in a sandbox over the host's root\n"
-		"                    filesystem (read-only, with an in-memory\n"
-		"                    overlay: writes vanish when CMD exits)\n"
-		"\n"
-		"global flags:\n"
-		"  --platform=ptrace   how application code is run (ptrace)\n"
-		"  --strace            print each syscall of the application\n"
-		"  --debug             verbose sentry log on stderr\n"
-		"  --debug-log=FILE    write the sentry's log to FILE\n");
+	fprintf(
+	    f,
+	    "usage: runsc [global flags] COMMAND [args]\n"
+	    "\n"
+	    "commands:\n"
+	    "  do CMD [ARG...]   run CMD in a sandbox over the host's root\n"
+	    "                    filesystem (read-only, with an in-memory\n"
+	    "                    overlay: writes vanish when CMD exits)\n"
+	    "\n"
+	    "OCI runtime commands (runc's command line):\n"
+	    "  spec [--bundle DIR]            write a default config.json\n"
+	    "  create [--bundle DIR] [--pid-file F] ID\n"
+	    "                                 create a container, waiting to "
+	    "start\n"
+	    "  start ID                       start a created container\n"
+	    "  run [--bundle DIR] [--pid-file F] [--detach] ID\n"
+	    "                                 create and start; wait unless "
+	    "--detach\n"
+	    "  state ID                       the container's state as JSON\n"
+	    "  kill [--all] ID [SIGNAL]       signal the container (TERM)\n"
+	    "  delete [--force] ID            remove a stopped container\n"
+	    "  list [--format table|json] [-q]\n"
+	    "  ps [--format table|json] ID    the container's host processes\n"
+	    "  wait ID                        wait for the exit, print it\n"
+	    "\n"
+	    "global flags:\n"
+	    "  --platform=NAME     how application code is run: ptrace "
+	    "(default) or systrap\n"
+	    "  --strace            print each syscall of the application\n"
+	    "  --debug             verbose sentry log on stderr\n"
+	    "  --debug-log=FILE    write the sentry's log to FILE\n"
+	    "  --root DIR          container state (default /run/runsc)\n"
+	    "  --log FILE          log file of the OCI commands\n"
+	    "  --log-format F      text or json\n"
+	    "  --systemd-cgroup    accepted for runc compatibility\n");
 }
 
-/* --debug-log=PATH: a directory (existing, or named with a trailing '/')
- * gets a file per sandbox, as gVisor's runsc does; anything else is the
- * log file itself. */
-static int open_debug_log(const char *path)
+void cli_log(const struct globals *g, const char *level, bool stderr_too,
+	     const char *fmt, ...)
 {
-	char file[PATH_MAX + 64];
-	struct stat st;
-	size_t n = strlen(path);
+	char msg[4096], when[64];
+	struct timeval tv;
+	struct tm tm;
+	va_list ap;
 	int fd;
 
-	if ((n && path[n - 1] == '/') ||
-	    (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "runsc: --debug-log=%s: %s\n", path,
-				strerror(errno));
-			return -1;
-		}
-		snprintf(file, sizeof(file), "%s/runsc.%d.sentry.log", path,
-			 (int)getpid());
-	} else {
-		snprintf(file, sizeof(file), "%s", path);
-	}
-	fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (!strcmp(level, "debug") && !g->debug)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (stderr_too)
+		fprintf(stderr, "runsc: %s\n", msg);
+	if (!g->log)
+		return;
+	fd = open(g->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0)
-		fprintf(stderr, "runsc: --debug-log=%s: %s\n", file,
-			strerror(errno));
-	return fd;
+		return;
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (g->log_json) {
+		/* json-c does the string escaping. */
+		struct json_object *o = json_object_new_object();
+		char ts[96];
+
+		snprintf(ts, sizeof(ts), "%s.%06ldZ", when, (long)tv.tv_usec);
+		json_object_object_add(o, "level",
+				       json_object_new_string(level));
+		json_object_object_add(o, "msg", json_object_new_string(msg));
+		json_object_object_add(o, "time", json_object_new_string(ts));
+		dprintf(
+		    fd, "%s\n",
+		    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		dprintf(fd, "time=\"%sZ\" level=%s msg=\"%s\"\n", when, level,
+			msg);
+	}
+	close(fd);
 }
 
-static pid_t sentry_pid = -1;
-
-static void forward(int sig)
+int parse_flags(const char *cmd, int argc, char **argv,
+		const struct flag *flags, struct rerr *e)
 {
-	if (sentry_pid > 0)
-		kill(sentry_pid, sig);
-}
+	int npos = 0, i;
 
-static int cmd_do(struct globals *g, int argc, char **argv)
-{
-	char gofer[PATH_MAX + 32], sentry[PATH_MAX + 32], fdarg[32], cwdarg[PATH_MAX + 8];
-	char cwd[PATH_MAX];
-	int sv[2], status, logfd = -1;
-	pid_t gofer_pid;
+	for (i = 0; i < argc; i++) {
+		char *a = argv[i], *name, *eq;
+		const struct flag *f;
 
-	if (argc < 1) {
-		fprintf(stderr, "runsc do: missing command\n");
-		return 2;
-	}
-	if (g->platform && strcmp(g->platform, "ptrace")) {
-		fprintf(stderr, "runsc: --platform=%s: unsupported platform "
-				"(available: ptrace)\n",
-			g->platform);
-		return 2;
-	}
-	if (!getcwd(cwd, sizeof(cwd)))
-		strcpy(cwd, "/");
-	if (g->debug_log) {
-		logfd = open_debug_log(g->debug_log);
-		if (logfd < 0)
-			return 125;
-	}
-	snprintf(gofer, sizeof(gofer), "%s/runsc-gofer", helper_dir);
-	snprintf(sentry, sizeof(sentry), "%s/runsc-sentry", helper_dir);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		perror("runsc: socketpair");
-		return 125;
-	}
-
-	gofer_pid = fork();
-	if (gofer_pid < 0) {
-		perror("runsc: fork");
-		return 125;
-	}
-	if (gofer_pid == 0) {
-		int fd = dup(sv[1]); /* without CLOEXEC */
-		snprintf(fdarg, sizeof(fdarg), "%d", fd);
-		execl(gofer, "runsc-gofer", "--root", "/", "--fd", fdarg, "--ro",
-		      (char *)NULL);
-		fprintf(stderr, "runsc: cannot run %s: %s\n", gofer,
-			strerror(errno));
-		_exit(125);
-	}
-	close(sv[1]);
-
-	/* The sentry is pid 1 of new pid, mount, ipc and uts namespaces: when
-	 * it dies, the kernel kills every stub process with it. */
-	sentry_pid = syscall(SYS_clone,
-			     CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
-				     CLONE_NEWUTS | SIGCHLD,
-			     0, 0, 0, 0);
-	if (sentry_pid < 0) {
-		perror("runsc: creating the sandbox namespaces");
-		kill(gofer_pid, SIGKILL);
-		return 125;
-	}
-	if (sentry_pid == 0) {
-		char *args[argc + 16], logarg[32];
-		int n = 0, fd = dup(sv[0]);
-		snprintf(fdarg, sizeof(fdarg), "--gofer-fd=%d", fd);
-		snprintf(cwdarg, sizeof(cwdarg), "--cwd=%s", cwd);
-		args[n++] = "runsc-sentry";
-		args[n++] = fdarg;
-		args[n++] = cwdarg;
-		if (g->strace)
-			args[n++] = "--strace";
-		if (g->debug)
-			args[n++] = "--debug";
-		if (logfd >= 0) {
-			snprintf(logarg, sizeof(logarg), "--log-fd=%d",
-				 dup(logfd));
-			args[n++] = logarg;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
 		}
-		args[n++] = "--";
-		for (int i = 0; i < argc; i++)
-			args[n++] = argv[i];
-		args[n] = NULL;
-		execv(sentry, args);
-		fprintf(stderr, "runsc: cannot run %s: %s\n", sentry,
-			strerror(errno));
-		_exit(125);
-	}
-	close(sv[0]);
-	signal(SIGTERM, forward);
-	signal(SIGHUP, forward);
-	signal(SIGINT, SIG_IGN); /* the terminal sends it to the sentry too */
-	signal(SIGQUIT, SIG_IGN);
+		if (a[0] != '-' || a[1] == 0) {
+			argv[npos++] = a;
+			continue;
+		}
+		name = a + (a[1] == '-' ? 2 : 1);
+		eq = strchr(name, '=');
+		for (f = flags; f->name; f++) {
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
 
-	while (waitpid(sentry_pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* The gofer exits when its socket closes; make sure. */
-	kill(gofer_pid, SIGKILL);
-	while (waitpid(gofer_pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (WIFSIGNALED(status)) {
-		fprintf(stderr, "runsc: sandbox killed by signal %d\n",
-			WTERMSIG(status));
-		return 128 + WTERMSIG(status);
+			if ((strlen(f->name) == n &&
+			     !strncmp(f->name, name, n)) ||
+			    (f->short_name && n == 1 &&
+			     name[0] == f->short_name && a[1] != '-'))
+				break;
+		}
+		if (!f->name)
+			return rerr_set(e, 0, "%s: unknown flag %s", cmd, a);
+		if (!f->takes_value) {
+			if (eq && strcmp(eq + 1, "true") &&
+			    strcmp(eq + 1, "false"))
+				return rerr_set(e, 0, "%s: %s takes no value",
+						cmd, a);
+			*f->set = !eq || !strcmp(eq + 1, "true");
+		} else if (eq) {
+			*f->value = eq + 1;
+		} else if (i + 1 < argc) {
+			*f->value = argv[++i];
+		} else {
+			return rerr_set(e, 0, "%s: %s needs a value", cmd, a);
+		}
 	}
-	return WEXITSTATUS(status);
+	for (; i < argc; i++)
+		argv[npos++] = argv[i];
+	return npos;
+}
+
+int check_platform(const char *name, struct rerr *e)
+{
+	if (!name || !strcmp(name, "ptrace") || !strcmp(name, "systrap"))
+		return 0;
+	return rerr_set(e, 0,
+			"--platform=%s: unsupported platform (available: "
+			"ptrace, systrap)",
+			name);
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(struct globals *g, int argc, char **argv, struct rerr *e);
+} commands[] = {
+    {"do", cmd_do},	{"spec", cmd_spec},	{"create", cmd_create},
+    {"run", cmd_run},	{"start", cmd_start},	{"state", cmd_state},
+    {"list", cmd_list}, {"ps", cmd_ps},		{"wait", cmd_wait},
+    {"kill", cmd_kill}, {"delete", cmd_delete}, {NULL, NULL},
+};
+
+/* A global flag that takes a value: `--name=V` or `--name V`. Returns the
+ * value and advances *i, or NULL when argv[*i] is not that flag. */
+static const char *value_flag(int argc, char **argv, int *i, const char *name)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (a[1] == '-')
+		a++;
+	if (strncmp(a + 1, name, n))
+		return NULL;
+	if (a[n + 1] == '=')
+		return a + n + 2;
+	if (a[n + 1] == 0 && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	struct globals g = {0};
-	int i;
+	struct globals g = {.root = "/run/runsc"};
+	struct rerr e = {{0}};
+	const struct command *c;
+	const char *v;
+	int i, status;
 
 	find_helpers();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -210,12 +218,31 @@ int main(int argc, char **argv)
 			g.strace = true;
 		else if (!strcmp(a, "--debug"))
 			g.debug = true;
+		else if (!strcmp(a, "--systemd-cgroup"))
+			g.systemd_cgroup = true;
 		else if (!strncmp(a, "--platform=", 11))
 			g.platform = a + 11;
 		else if (!strncmp(a, "--debug-log=", 12))
 			g.debug_log = a + 12;
-		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		else if ((v = value_flag(argc, argv, &i, "root")))
+			g.root = v;
+		else if ((v = value_flag(argc, argv, &i, "log")))
+			g.log = v;
+		else if ((v = value_flag(argc, argv, &i, "log-format"))) {
+			if (strcmp(v, "text") && strcmp(v, "json")) {
+				fprintf(stderr,
+					"runsc: --log-format %s: want text "
+					"or json\n",
+					v);
+				return 2;
+			}
+			g.log_json = !strcmp(v, "json");
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--version")) {
+			printf("runsc version 0.1\nspec: %s\n",
+			       RUNSC_OCI_VERSION);
 			return 0;
 		} else {
 			fprintf(stderr, "runsc: unknown flag %s\n", a);
@@ -227,9 +254,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[i], "do"))
-		return cmd_do(&g, argc - i - 1, argv + i + 1);
-	fprintf(stderr, "runsc: unknown command %s\n", argv[i]);
-	usage(stderr);
-	return 2;
+	for (c = commands; c->name; c++)
+		if (!strcmp(argv[i], c->name))
+			break;
+	if (!c->name) {
+		fprintf(stderr, "runsc: unknown command %s\n", argv[i]);
+		usage(stderr);
+		return 2;
+	}
+	status = c->run(&g, argc - i - 1, argv + i + 1, &e);
+	if (status && e.msg[0])
+		cli_log(&g, "error", true, "%s", e.msg);
+	return status;
 }

@@ -37,7 +37,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--strace] "
 			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
-			"[--hostname=NAME] -- CMD [ARG...]\n");
+			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
+			"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -128,6 +129,62 @@ static struct task *make_init_task(const char *cwd)
 	return t;
 }
 
+/* --user=UID:GID[:G1,G2...] and --rlimit=RES:SOFT:HARD (repeatable), from
+ * an OCI config's process.user and process.rlimits: the init task's
+ * credentials and limits instead of the sentry's own. */
+static struct cred app_cred;
+static bool app_cred_set;
+static struct {
+	int res;
+	uint64_t cur, max;
+} app_rlim[LINUX_RLIM_NLIMITS];
+static int n_app_rlim;
+
+static int parse_user(const char *arg)
+{
+	unsigned long uid, gid;
+	char *end;
+
+	uid = strtoul(arg, &end, 10);
+	if (end == arg || *end != ':' || uid > UINT32_MAX)
+		return -1;
+	arg = end + 1;
+	gid = strtoul(arg, &end, 10);
+	if (end == arg || (*end && *end != ':') || gid > UINT32_MAX)
+		return -1;
+	app_cred.uid = app_cred.euid = app_cred.suid = app_cred.fsuid = uid;
+	app_cred.gid = app_cred.egid = app_cred.sgid = app_cred.fsgid = gid;
+	while (*end) {
+		unsigned long g;
+
+		arg = end + 1;
+		g = strtoul(arg, &end, 10);
+		if (end == arg || (*end && *end != ',') || g > UINT32_MAX ||
+		    app_cred.ngroups >= sizeof(app_cred.groups) /
+						sizeof(app_cred.groups[0]))
+			return -1;
+		app_cred.groups[app_cred.ngroups++] = g;
+	}
+	app_cred_set = true;
+	return 0;
+}
+
+static int parse_rlimit(const char *arg)
+{
+	unsigned long long cur, max;
+	int res, n = 0;
+
+	if (n_app_rlim >= LINUX_RLIM_NLIMITS ||
+	    sscanf(arg, "%d:%llu:%llu%n", &res, &cur, &max, &n) != 3 ||
+	    arg[n] || res < 0 || res >= LINUX_RLIM_NLIMITS || cur > max)
+		return -1;
+	app_rlim[n_app_rlim].res = res;
+	app_rlim[n_app_rlim].cur = cur;
+	app_rlim[n_app_rlim].max = max;
+	n_app_rlim++;
+	return 0;
+}
+
 struct boot {
 	struct task *t;
 	const char *cmd;
@@ -166,6 +223,8 @@ int main(int argc, char **argv)
 		{"platform", required_argument, NULL, 'p'},
 		{"no-overlay", no_argument, NULL, 'o'},
 		{"hostname", required_argument, NULL, 'H'},
+		{"user", required_argument, NULL, 'u'},
+		{"rlimit", required_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	int gofer_fd = -1, pivot = 1, overlay = 1, c, status, err;
@@ -217,6 +276,14 @@ int main(int argc, char **argv)
 			if (strlen(optarg) >= sizeof(proc_hostname))
 				usage();
 			strcpy(proc_hostname, optarg);
+			break;
+		case 'u':
+			if (parse_user(optarg) < 0)
+				usage();
+			break;
+		case 'r':
+			if (parse_rlimit(optarg) < 0)
+				usage();
 			break;
 		default:
 			usage();
@@ -276,6 +343,12 @@ int main(int argc, char **argv)
 	if (!b.t) {
 		fprintf(stderr, "runsc-sentry: cannot create the init task\n");
 		return 125;
+	}
+	if (app_cred_set)
+		b.t->cred = app_cred;
+	for (int i = 0; i < n_app_rlim; i++) {
+		b.t->tg->rlim[app_rlim[i].res].cur = app_rlim[i].cur;
+		b.t->tg->rlim[app_rlim[i].res].max = app_rlim[i].max;
 	}
 	klock_release();
 	log_debug("boot: seccomp");

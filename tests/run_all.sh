@@ -12,12 +12,17 @@
 # tests/syscalls/KNOWN_FAILURES and tests/integration/KNOWN_FAILURES (XFAIL,
 # not counted as failures).
 #
+# The harnesses run on each platform in $PLATFORMS (default "ptrace";
+# e.g. PLATFORMS="ptrace systrap"), as suites syscalls, integration,
+# syscalls-systrap, integration-systrap, ...
+#
 # usage: tests/run_all.sh [--no-asan] [--quick]
 #   --no-asan  skip the sanitizer build and its unit tests
 #   --quick    also skip the -static syscall variants
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+self=$root/tests/run_all.sh
 cd "$root" || exit 1
 jobs=${JOBS:-2}
 asan=1
@@ -26,7 +31,7 @@ for a in "$@"; do
 	case "$a" in
 	--no-asan) asan=0 ;;
 	--quick) asan=0 static_opt=(--no-static) ;;
-	-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,22p' "$self" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run_all.sh: unknown argument $a" >&2; exit 2 ;;
 	esac
 done
@@ -39,7 +44,7 @@ rows=()
 record() { # SUITE PASSED FAILED [NOTE]
 	total_p=$((total_p + $2))
 	total_f=$((total_f + $3))
-	rows+=("$(printf '%-12s %5d passed, %4d failed  %s' "$1" "$2" "$3" "${4:-}")")
+	rows+=("$(printf '%-20s %5d passed, %4d failed  %s' "$1" "$2" "$3" "${4:-}")")
 }
 
 section() {
@@ -135,8 +140,13 @@ run_suite() { # SUITE COMMAND...
 	x=$(grep -cE '^XFAIL ' "$log")
 	record "$suite" "$p" "$f" "$([ "$x" -gt 0 ] && echo "($x known failures)")"
 }
-run_suite syscalls bash tests/syscalls/run.sh "${static_opt[@]}"
-run_suite integration bash tests/integration/run.sh
+for platform in ${PLATFORMS:-ptrace}; do
+	sfx=""
+	[ "$platform" = ptrace ] || sfx="-$platform"
+	export SANDBOX="$root/build/bin/runsc --platform=$platform do"
+	run_suite "syscalls$sfx" bash tests/syscalls/run.sh "${static_opt[@]}"
+	run_suite "integration$sfx" bash tests/integration/run.sh
+done
 
 section "summary"
 printf '%s\n' "${rows[@]}"

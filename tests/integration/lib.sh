@@ -28,6 +28,15 @@ SANDBOX=${SANDBOX:-$RUNSC do}
 IT_TIMEOUT=${IT_TIMEOUT:-60}
 IT_DEADLINE=${IT_DEADLINE:-$(($(date +%s) + ${IT_BUDGET:-900}))}
 read -r -a SANDBOX_CMD <<<"$SANDBOX"
+# The suites cd into their work directory: make relative program paths absolute.
+case "${SANDBOX_CMD[0]}" in
+/*) ;;
+*/*) SANDBOX_CMD[0]=$PWD/${SANDBOX_CMD[0]} SANDBOX="$PWD/$SANDBOX" ;;
+esac
+case "$RUNSC" in
+/*) ;;
+*/*) RUNSC=$PWD/$RUNSC ;;
+esac
 SUITE=$(basename "$0" .sh)
 
 # Scratch space on the host's disk, NOT under /tmp: the sandbox's /tmp is its
@@ -35,6 +44,9 @@ SUITE=$(basename "$0" .sh)
 # One directory per run (several people may run the tests at once in a
 # shared tree); it_summary removes it when everything passed, unless KEEP=1.
 mkdir -p "$BUILD_DIR/integration"
+# Kept outputs of failed runs go after an hour.
+find "$BUILD_DIR/integration" -mindepth 1 -maxdepth 1 -name "$SUITE.*" -mmin +60 \
+	-exec rm -rf {} + 2>/dev/null
 IT_WORK=$(mktemp -d "$BUILD_DIR/integration/$SUITE.XXXXXX")
 
 it_passed=0

@@ -52,10 +52,18 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$sandbox" ] || sandbox="$build_dir/bin/runsc do"
 read -r -a sandbox_cmd <<<"$sandbox"
+# Cases run from their own directory: make a relative program path absolute.
+case "${sandbox_cmd[0]}" in
+/*) ;;
+*/*) sandbox_cmd[0]=$PWD/${sandbox_cmd[0]} ;;
+esac
 
 # One directory per run: several people may run the harness at once in a
 # shared tree. Removed at the end when everything passed.
 mkdir -p "$build_dir/syscall-compat"
+# Kept outputs of failed runs go after an hour.
+find "$build_dir/syscall-compat" -mindepth 1 -maxdepth 1 -name 'run.*' -mmin +60 \
+	-exec rm -rf {} + 2>/dev/null
 out=$(mktemp -d "$build_dir/syscall-compat/run.XXXXXX")
 
 # name -> reason, from KNOWN_FAILURES

@@ -1,0 +1,729 @@
+/* runsc create / run: a container from an OCI bundle.
+ *
+ * create forks the container's monitor (its "pid"), which starts the gofer
+ * on root.path and the sentry's namespaces, tells create that all went
+ * well, and then holds the sentry back until `start` writes a byte into
+ * ROOT/ID/start.fifo. The monitor then waits for the sandbox, records the
+ * exit status in ROOT/ID/exit and exits with it. run is create + start,
+ * then waits for the monitor (unless --detach) and deletes the
+ * container. Nothing is left behind by a create that fails. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runsc/cli.h"
+#include "runsc/container.h"
+#include "runsc/hooks.h"
+#include "runsc/oci_spec.h"
+#include "runsc/sandbox.h"
+
+/* What the monitor tells create, in one write (atomic: < PIPE_BUF). */
+struct ready_msg {
+	int ok;
+	pid_t sentry, gofer;
+	char msg[2048];
+};
+
+struct create_opts {
+	const char *id;
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket;
+	bool foreground; /* run without --detach: keep the caller's session */
+};
+
+static pid_t monitor_sentry = -1;
+
+static void monitor_forward(int sig)
+{
+	if (monitor_sentry > 0)
+		kill(monitor_sentry, sig);
+}
+
+static void on_sigchld(int sig)
+{
+	(void)sig;
+}
+
+static void write_exit_file(const char *dir, int status)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/exit", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.exit.tmp", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	dprintf(fd, "%d\n", status);
+	close(fd);
+	if (rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
+/* The monitor: never returns. sync_fd gets one struct ready_msg. */
+static void monitor_main(const struct globals *g, const struct container *c,
+			 struct sandbox_config *cfg, int sync_fd,
+			 bool foreground, int console)
+{
+	struct ready_msg m = {0};
+	struct sigaction sa = {0};
+	struct rerr e = {{0}};
+	char fifo_path[PATH_MAX + 16];
+	sigset_t chld, orig;
+	struct sandbox sb;
+	int rel[2], fifo, status = 125, st;
+	bool crashed;
+
+	if (!foreground)
+		setsid();
+	if (console >= 0) {
+		/* The console is the container's stdio and our controlling
+		 * terminal: its hangup reaches the sandbox as SIGHUP. */
+		ioctl(console, TIOCSCTTY, 0);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(console, fd);
+		close(console);
+	}
+	/* Do not pin the caller's directory (the bundle) while we live. */
+	if (chdir("/") < 0) {
+		/* Harmless: nothing below uses relative paths. */
+	}
+
+	/* Every signal that can be caught goes to the sandbox, whose sentry
+	 * passes the ones the application should see to its init. In the
+	 * foreground the terminal's own signals already reach the sentry
+	 * (same process group). */
+	sa.sa_handler = monitor_forward;
+	sigemptyset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		switch (sig) {
+		case SIGKILL:
+		case SIGSTOP:
+		case SIGCHLD:
+		case SIGSEGV:
+		case SIGBUS:
+		case SIGFPE:
+		case SIGILL:
+		case SIGTRAP:
+		case SIGSYS:
+		case SIGABRT:
+		case SIGPIPE:
+		case SIGTTIN:
+		case SIGTTOU:
+		case SIGTSTP:
+			continue;
+		}
+		if ((sig == SIGINT || sig == SIGQUIT) && foreground) {
+			signal(sig, SIG_IGN);
+			continue;
+		}
+		sigaction(sig, &sa, NULL); /* EINVAL for glibc's own: fine */
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_sigchld;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &orig);
+
+	/* O_RDWR: never blocks, and we never see EOF when a `start` closes
+	 * its end; only its byte counts. */
+	snprintf(fifo_path, sizeof(fifo_path), "%s/start.fifo", c->dir);
+	fifo = open(fifo_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		rerr_set(&e, errno, "opening %s", fifo_path);
+		goto fail;
+	}
+	if (pipe2(rel, O_CLOEXEC) < 0) {
+		rerr_set(&e, errno, "pipe");
+		goto fail;
+	}
+	cfg->release_fd = rel[0];
+	cfg->die_with_parent = true;
+	if (sandbox_launch(cfg, &sb, &e) < 0)
+		goto fail;
+	close(rel[0]);
+	monitor_sentry = sb.sentry;
+
+	m.ok = 1;
+	m.sentry = sb.sentry;
+	m.gofer = sb.gofer;
+	if (write(sync_fd, &m, sizeof(m)) != sizeof(m))
+		_exit(125); /* create is gone: the children die with us */
+	close(sync_fd);
+
+	for (;;) {
+		struct pollfd p = {.fd = fifo, .events = POLLIN};
+		char byte;
+
+		if (waitpid(sb.sentry, &st, WNOHANG) == sb.sentry) {
+			/* Killed before it was started. */
+			kill(sb.gofer, SIGKILL);
+			waitpid(sb.gofer, NULL, 0);
+			status = WIFSIGNALED(st) ? 128 + WTERMSIG(st)
+						 : WEXITSTATUS(st);
+			goto out;
+		}
+		if (ppoll(&p, 1, NULL, &orig) > 0 && (p.revents & POLLIN) &&
+		    read(fifo, &byte, 1) == 1)
+			break;
+	}
+	if (write(rel[1], "", 1) != 1) {
+		/* The sentry's side died: sandbox_wait reports it. */
+	}
+	close(rel[1]);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	status = sandbox_wait(&sb, &crashed);
+	/* The sentry reports the application's death by a signal as an
+	 * exit status; being killed itself means it crashed (or someone
+	 * killed it from the host). */
+	if (crashed)
+		cli_log(g, "error", false,
+			"container %s: the sandbox (sentry pid %d) died by "
+			"signal %d; the container is stopped",
+			c->id, (int)sb.sentry, status - 128);
+out:
+	write_exit_file(c->dir, status);
+	_exit(status);
+
+fail:
+	snprintf(m.msg, sizeof(m.msg), "%s", e.msg);
+	if (write(sync_fd, &m, sizeof(m)) != sizeof(m)) {
+		/* create sees EOF and reports the monitor's death. */
+	}
+	_exit(125);
+}
+
+/* process.user as the sentry's --user=UID:GID[:G1,G2...]. */
+static char *sentry_user(const struct oci_spec *s)
+{
+	size_t size = 32 + 11 * s->process.n_additional_gids, n;
+	char *buf = malloc(size);
+
+	if (!buf)
+		abort();
+	n = snprintf(buf, size, "%u:%u", s->process.uid, s->process.gid);
+	for (size_t i = 0; i < s->process.n_additional_gids; i++)
+		n += snprintf(buf + n, size - n, "%c%u", i ? ',' : ':',
+			      s->process.additional_gids[i]);
+	return buf;
+}
+
+/* process.rlimits as the sentry's --rlimit=RES:SOFT:HARD arguments
+ * (RLIMIT_* of the host's headers are Linux's numbers). */
+static char **sentry_rlimits(const struct oci_spec *s)
+{
+	char **v = calloc(s->process.n_rlimits + 1, sizeof(*v));
+
+	if (!v)
+		abort();
+	for (size_t i = 0; i < s->process.n_rlimits; i++) {
+		const struct oci_rlimit *r = &s->process.rlimits[i];
+
+		if (asprintf(&v[i], "%d:%llu:%llu", r->resource,
+			     (unsigned long long)r->soft,
+			     (unsigned long long)r->hard) < 0)
+			abort();
+	}
+	return v;
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* mkdir -p: --root's parents may not exist yet (containerd passes
+ * /run/containerd/runc/NAMESPACE). */
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static void rfc3339_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct rerr *e)
+{
+	char tmp[PATH_MAX + 16];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rerr_set(e, errno, "--pid-file %s", path);
+	dprintf(fd, "%d", (int)pid);
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		int err = errno;
+
+		unlink(tmp);
+		return rerr_set(e, err, "--pid-file %s", path);
+	}
+	return 0;
+}
+
+/* Is this mount one the sandbox provides by itself? The sentry has its own
+ * /proc, /dev (with /dev/pts, /dev/shm) and needs no sysfs/cgroup/mqueue
+ * mount to be made for it. */
+static bool sandbox_provides(const struct oci_mount *m)
+{
+	static const char *const types[] = {
+	    "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2", NULL};
+	const char *t = m->type ? m->type : "";
+
+	for (int i = 0; types[i]; i++)
+		if (!strcmp(t, types[i]))
+			return true;
+	return !strcmp(t, "tmpfs") && (!strcmp(m->destination, "/dev") ||
+				       !strcmp(m->destination, "/dev/shm"));
+}
+
+/* process.terminal with --console-socket, runc's protocol: a new pty
+ * whose master is sent over the socket in one SCM_RIGHTS message (data:
+ * the master's name); the slave becomes the container's stdio. Returns the
+ * slave (O_CLOEXEC), or -1 with e set. */
+static int make_console(const char *socket_path, const struct oci_spec *s,
+			struct rerr *e)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char name[] = "/dev/ptmx", cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+	int master = -1, slave = -1, sock = -1;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	if (strlen(socket_path) >= sizeof(addr.sun_path))
+		return rerr_set(e, ENAMETOOLONG, "--console-socket %s",
+				socket_path);
+	strcpy(addr.sun_path, socket_path);
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+	    !ptsname(master)) {
+		rerr_set(e, errno, "creating the console (pty)");
+		goto fail;
+	}
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0) {
+		rerr_set(e, errno, "opening %s", ptsname(master));
+		goto fail;
+	}
+	if (s->process.has_console_size) {
+		struct winsize ws = {.ws_row = s->process.console_height,
+				     .ws_col = s->process.console_width};
+
+		ioctl(slave, TIOCSWINSZ, &ws);
+	}
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 ||
+	    connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		rerr_set(e, errno, "--console-socket %s", socket_path);
+		goto fail;
+	}
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+		rerr_set(e, errno, "--console-socket %s: sending the console",
+			 socket_path);
+		goto fail;
+	}
+	close(sock);
+	close(master);
+	return slave;
+
+fail:
+	if (sock >= 0)
+		close(sock);
+	if (slave >= 0)
+		close(slave);
+	if (master >= 0)
+		close(master);
+	return -1;
+}
+
+/* What the bundle asks that this slice cannot do: errors for what would
+ * change the container's meaning, log lines for what is safe to skip. */
+static int check_supported(struct globals *g, const struct oci_spec *s,
+			   const struct create_opts *o, struct rerr *e)
+{
+	if (o->console_socket && !s->process.terminal)
+		return rerr_set(e, 0,
+				"--console-socket given, but config.json's "
+				"process.terminal is false");
+	if (s->process.terminal && !o->foreground && !o->console_socket)
+		return rerr_set(e, 0,
+				"config.json: process.terminal is true, but "
+				"a detached container needs --console-socket "
+				"for its terminal");
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (!sandbox_provides(&s->mounts[i]))
+			cli_log(g, "warning", g->debug,
+				"config.json: mounts[%zu]: %s mount on %s is "
+				"not supported yet; ignored",
+				i,
+				s->mounts[i].type ? s->mounts[i].type : "bind",
+				s->mounts[i].destination);
+	if (s->hooks[OCI_HOOK_START_CONTAINER].n)
+		cli_log(g, "warning", g->debug,
+			"config.json: hooks.startContainer: not supported "
+			"yet; ignored");
+	return 0;
+}
+
+/* Create the container; on success *c is loaded (status created) and the
+ * monitor's pid is c->pid. On failure nothing is left behind. */
+static int create_container(struct globals *g, const struct create_opts *o,
+			    struct container *c, struct rerr *e)
+{
+	char bundle[PATH_MAX], rootfs_rel[PATH_MAX * 2], rootfs[PATH_MAX];
+	char fifo[PATH_MAX + 16];
+	struct sandbox_config cfg = {.log_fd = -1, .release_fd = -1};
+	struct oci_spec *spec = NULL;
+	struct ready_msg m;
+	struct json_object *state;
+	struct stat st;
+	int sync[2] = {-1, -1}, console = -1;
+	char *user = NULL, **rlimits = NULL;
+	ssize_t n;
+	pid_t pid;
+
+	memset(c, 0, sizeof(*c));
+	if (container_check_id(o->id, e) < 0 ||
+	    check_platform(g->platform, e) < 0)
+		return -1;
+	if (!realpath(o->bundle, bundle))
+		return rerr_set(e, errno, "--bundle %s", o->bundle);
+	if (oci_spec_load(bundle, &spec, e) < 0)
+		return -1;
+	if (check_supported(g, spec, o, e) < 0)
+		goto fail_spec;
+	if (spec->root.path[0] == '/')
+		snprintf(rootfs_rel, sizeof(rootfs_rel), "%s", spec->root.path);
+	else
+		snprintf(rootfs_rel, sizeof(rootfs_rel), "%s/%s", bundle,
+			 spec->root.path);
+	if (!realpath(rootfs_rel, rootfs) || stat(rootfs, &st) < 0) {
+		rerr_set(e, errno, "config.json: root.path: %s", rootfs_rel);
+		goto fail_spec;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		rerr_set(e, ENOTDIR, "config.json: root.path: %s", rootfs_rel);
+		goto fail_spec;
+	}
+	/* The sentry mounts its own /proc and /dev; like runc, make their
+	 * mount points in the rootfs when missing (it may be read-only to
+	 * the sandbox, not to us). Failure shows later as a sentry warning. */
+	for (const char *const *d = (const char *const[]){"proc", "dev", NULL};
+	     *d; d++) {
+		char mp[PATH_MAX + 8];
+
+		snprintf(mp, sizeof(mp), "%s/%s", rootfs, *d);
+		if (mkdir(mp, 0755) < 0 && errno != EEXIST)
+			cli_log(g, "debug", false, "creating %s: %s", mp,
+				strerror(errno));
+	}
+
+	if (mkdir_p(g->root, 0711) < 0) {
+		rerr_set(e, errno, "--root %s", g->root);
+		goto fail_spec;
+	}
+	snprintf(c->id, sizeof(c->id), "%s", o->id);
+	container_dir(g, o->id, c->dir);
+	if (mkdir(c->dir, 0711) < 0) {
+		if (errno == EEXIST)
+			rerr_set(e, 0, "container \"%s\" already exists",
+				 o->id);
+		else
+			rerr_set(e, errno, "creating %s", c->dir);
+		goto fail_spec;
+	}
+	/* From here on, failures remove c->dir. */
+	snprintf(fifo, sizeof(fifo), "%s/start.fifo", c->dir);
+	if (mkfifo(fifo, 0600) < 0) {
+		rerr_set(e, errno, "creating %s", fifo);
+		goto fail_dir;
+	}
+	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
+	snprintf(c->rootfs, sizeof(c->rootfs), "%s", rootfs);
+	rfc3339_now(c->created, sizeof(c->created));
+	c->annotations = json_object_new_object();
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		json_object_object_add(
+		    c->annotations, spec->annotations[i].key,
+		    json_object_new_string(spec->annotations[i].value));
+
+	cfg.rootfs = rootfs;
+	cfg.rootfs_ro = spec->root.readonly;
+	/* A read-only root is the gofer's tree itself. A writable one should
+	 * be too, but the sentry's 9P client is read-only so far
+	 * (sentry/fs/gofer): until it writes, writes land in the sentry's
+	 * in-memory overlay and do not reach root.path. */
+	cfg.overlay = !spec->root.readonly;
+	cfg.cwd = spec->process.cwd;
+	cfg.argv = spec->process.args;
+	cfg.envp = spec->process.env;
+	cfg.hostname = spec->hostname;
+	cfg.strace = g->strace;
+	cfg.platform = g->platform;
+	cfg.user = user = sentry_user(spec);
+	cfg.rlimits = rlimits = sentry_rlimits(spec);
+	if (g->debug_log) {
+		cfg.log_fd =
+		    open(g->debug_log,
+			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (cfg.log_fd < 0) {
+			rerr_set(e, errno, "--debug-log=%s", g->debug_log);
+			goto fail_dir;
+		}
+	}
+
+	if (o->console_socket) {
+		console = make_console(o->console_socket, spec, e);
+		if (console < 0)
+			goto fail_dir;
+	}
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		rerr_set(e, errno, "pipe");
+		goto fail_dir;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		rerr_set(e, errno, "fork");
+		goto fail_dir;
+	}
+	if (pid == 0) {
+		close(sync[0]);
+		monitor_main(g, c, &cfg, sync[1], o->foreground, console);
+	}
+	close(sync[1]);
+	sync[1] = -1;
+	if (console >= 0) {
+		close(console);
+		console = -1;
+	}
+	c->pid = pid;
+	while ((n = read(sync[0], &m, sizeof(m))) < 0 && errno == EINTR)
+		;
+	close(sync[0]);
+	if (n != sizeof(m) || !m.ok) {
+		if (n == sizeof(m))
+			rerr_set(e, 0, "starting the sandbox: %s", m.msg);
+		else
+			rerr_set(e, 0,
+				 "the sandbox's monitor died while "
+				 "starting it");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto fail_dir;
+	}
+	c->sentry_pid = m.sentry;
+	c->gofer_pid = m.gofer;
+	c->start_time = proc_start_time(pid);
+	c->status = CONTAINER_CREATED;
+	c->exit_status = -1;
+	if (container_save(c, e) < 0)
+		goto fail_kill;
+
+	state = container_state_json(c);
+	if (run_hooks(spec, OCI_HOOK_PRESTART, state, e) < 0 ||
+	    run_hooks(spec, OCI_HOOK_CREATE_RUNTIME, state, e) < 0 ||
+	    run_hooks(spec, OCI_HOOK_CREATE_CONTAINER, state, e) < 0) {
+		json_object_put(state);
+		goto fail_kill;
+	}
+	json_object_put(state);
+	if (o->pid_file && write_pid_file(o->pid_file, pid, e) < 0)
+		goto fail_kill;
+	if (cfg.log_fd >= 0)
+		close(cfg.log_fd);
+	free(user);
+	free_strv(rlimits);
+	oci_spec_free(spec);
+	return 0;
+
+fail_kill:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* The gofer and the sentry die with the monitor (PDEATHSIG). */
+	wait_pid_gone(c->sentry_pid, 2000);
+	wait_pid_gone(c->gofer_pid, 2000);
+fail_dir:
+	if (sync[1] >= 0) {
+		close(sync[0]);
+		close(sync[1]);
+	}
+	if (cfg.log_fd >= 0)
+		close(cfg.log_fd);
+	if (console >= 0)
+		close(console);
+	free(user);
+	free_strv(rlimits);
+	{
+		struct rerr ignored;
+
+		container_remove_dir(c->dir, &ignored);
+	}
+	container_free(c);
+fail_spec:
+	oci_spec_free(spec);
+	return -1;
+}
+
+static const char *bundle_flag, *pid_file_flag, *console_flag, *ignored_flag;
+static bool bool_ignored, detach_flag;
+
+static const struct flag create_flags[] = {
+    {"bundle", 'b', true, &bundle_flag, NULL},
+    {"pid-file", 0, true, &pid_file_flag, NULL},
+    {"console-socket", 0, true, &console_flag, NULL},
+    {"preserve-fds", 0, true, &ignored_flag, NULL},
+    {"no-pivot", 0, false, NULL, &bool_ignored},
+    {"no-new-keyring", 0, false, NULL, &bool_ignored},
+    {"detach", 'd', false, NULL, &detach_flag},
+    {"keep", 0, false, NULL, &bool_ignored},
+    {NULL, 0, false, NULL, NULL},
+};
+
+static int parse_create(const char *cmd, int argc, char **argv,
+			struct create_opts *o, struct rerr *e)
+{
+	int n = parse_flags(cmd, argc, argv, create_flags, e);
+
+	if (n < 0)
+		return -1;
+	if (n != 1)
+		return rerr_set(e, 0,
+				"%s: want exactly one container id, got %d "
+				"arguments",
+				cmd, n);
+	if (!strcmp(cmd, "create") && detach_flag)
+		return rerr_set(e, 0, "create: unknown flag --detach");
+	if (ignored_flag && strcmp(ignored_flag, "0"))
+		return rerr_set(e, 0, "%s: --preserve-fds: not supported yet",
+				cmd);
+	o->id = argv[0];
+	o->bundle = bundle_flag ? bundle_flag : ".";
+	o->pid_file = pid_file_flag;
+	o->console_socket = console_flag;
+	return 0;
+}
+
+int cmd_create(struct globals *g, int argc, char **argv, struct rerr *e)
+{
+	struct create_opts o = {0};
+	struct container c;
+
+	if (parse_create("create", argc, argv, &o, e) < 0)
+		return 1;
+	if (create_container(g, &o, &c, e) < 0) {
+		rerr_wrap(e, "create %s: ", o.id);
+		return 1;
+	}
+	cli_log(g, "debug", false, "created container %s, pid %d", c.id,
+		(int)c.pid);
+	container_free(&c);
+	return 0;
+}
+
+static pid_t run_monitor = -1;
+
+static void run_forward(int sig)
+{
+	if (run_monitor > 0)
+		kill(run_monitor, sig);
+}
+
+int cmd_run(struct globals *g, int argc, char **argv, struct rerr *e)
+{
+	struct create_opts o = {0};
+	struct container c;
+	struct rerr ignored;
+	int status = 0;
+
+	if (parse_create("run", argc, argv, &o, e) < 0)
+		return 1;
+	o.foreground = !detach_flag;
+	if (create_container(g, &o, &c, e) < 0) {
+		rerr_wrap(e, "run %s: ", o.id);
+		return 1;
+	}
+	run_monitor = c.pid;
+	if (o.foreground) {
+		signal(SIGTERM, run_forward);
+		signal(SIGHUP, run_forward);
+		signal(SIGINT, SIG_IGN); /* the terminal sends it to all */
+		signal(SIGQUIT, SIG_IGN);
+	}
+	if (container_release(&c, e) < 0) {
+		kill(c.pid, SIGKILL);
+		waitpid(c.pid, NULL, 0);
+		container_remove_dir(c.dir, &ignored);
+		container_free(&c);
+		rerr_wrap(e, "run %s: ", o.id);
+		return 1;
+	}
+	if (o.foreground) {
+		int st = 0;
+
+		while (waitpid(c.pid, &st, 0) < 0 && errno == EINTR)
+			;
+		status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		wait_pid_gone(c.sentry_pid, 2000);
+		wait_pid_gone(c.gofer_pid, 2000);
+		container_remove_dir(c.dir, &ignored);
+	}
+	container_free(&c);
+	return status;
+}

@@ -1,0 +1,188 @@
+#define _GNU_SOURCE
+#include "runsc/sandbox.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runsc/cli.h"
+
+extern char **environ;
+
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* In a child before exec: handlers the parent installed must not run
+ * here (they would act on the parent's behalf), and a SIGCHLD the parent
+ * blocks to wait for its children must not stay blocked in the sentry. */
+static void child_signals(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)
+			signal(sig, SIG_DFL);
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static void exec_gofer(const struct sandbox_config *c, int sock)
+{
+	char gofer[PATH_MAX + 32], fdarg[32];
+	int fd = dup(sock); /* without CLOEXEC */
+
+	child_signals();
+	if (c->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	snprintf(gofer, sizeof(gofer), "%s/runsc-gofer", helper_dir);
+	snprintf(fdarg, sizeof(fdarg), "%d", fd);
+	if (c->rootfs_ro)
+		execl(gofer, "runsc-gofer", "--root", c->rootfs, "--fd", fdarg,
+		      "--ro", (char *)NULL);
+	else
+		execl(gofer, "runsc-gofer", "--root", c->rootfs, "--fd", fdarg,
+		      (char *)NULL);
+	fprintf(stderr, "runsc: cannot run %s: %s\n", gofer, strerror(errno));
+	_exit(125);
+}
+
+static void exec_sentry(const struct sandbox_config *c, int sock)
+{
+	char sentry[PATH_MAX + 32], fdarg[32], logarg[32];
+	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL;
+	size_t argc = 0, n = 0, nrlim = 0;
+	char **args;
+
+	child_signals();
+	if (c->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (c->release_fd >= 0) {
+		char byte;
+		ssize_t r;
+
+		while ((r = read(c->release_fd, &byte, 1)) < 0 &&
+		       errno == EINTR)
+			;
+		if (r != 1)
+			_exit(125);
+		close(c->release_fd);
+	}
+	while (c->argv[argc])
+		argc++;
+	while (c->rlimits && c->rlimits[nrlim])
+		nrlim++;
+	args = calloc(argc + 2 * nrlim + 20, sizeof(*args));
+	if (!args || asprintf(&cwdarg, "--cwd=%s", c->cwd) < 0 ||
+	    (c->hostname &&
+	     asprintf(&hostarg, "--hostname=%s", c->hostname) < 0) ||
+	    (c->platform &&
+	     asprintf(&platarg, "--platform=%s", c->platform) < 0))
+		_exit(125);
+	snprintf(sentry, sizeof(sentry), "%s/runsc-sentry", helper_dir);
+	snprintf(fdarg, sizeof(fdarg), "--gofer-fd=%d", dup(sock));
+	args[n++] = "runsc-sentry";
+	args[n++] = fdarg;
+	args[n++] = cwdarg;
+	if (!c->overlay)
+		args[n++] = "--no-overlay";
+	if (hostarg)
+		args[n++] = hostarg;
+	if (platarg)
+		args[n++] = platarg;
+	if (c->user) {
+		args[n++] = "--user";
+		args[n++] = (char *)c->user;
+	}
+	for (size_t i = 0; i < nrlim; i++) {
+		args[n++] = "--rlimit";
+		args[n++] = c->rlimits[i];
+	}
+	if (c->strace)
+		args[n++] = "--strace";
+	if (c->debug)
+		args[n++] = "--debug";
+	if (c->log_fd >= 0) {
+		snprintf(logarg, sizeof(logarg), "--log-fd=%d", dup(c->log_fd));
+		args[n++] = logarg;
+	}
+	args[n++] = "--";
+	for (size_t i = 0; i < argc; i++)
+		args[n++] = c->argv[i];
+	args[n] = NULL;
+	execve(sentry, args, c->envp ? c->envp : environ);
+	fprintf(stderr, "runsc: cannot run %s: %s\n", sentry, strerror(errno));
+	_exit(125);
+}
+
+int sandbox_launch(const struct sandbox_config *c, struct sandbox *sb,
+		   struct rerr *e)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return rerr_set(e, errno, "socketpair");
+
+	sb->gofer = fork();
+	if (sb->gofer < 0) {
+		int err = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return rerr_set(e, err, "fork");
+	}
+	if (sb->gofer == 0) {
+		close(sv[0]);
+		exec_gofer(c, sv[1]);
+	}
+	close(sv[1]);
+
+	/* The sentry is pid 1 of new pid, mount, ipc and uts namespaces: when
+	 * it dies, the kernel kills every stub process with it. */
+	sb->sentry = syscall(SYS_clone,
+			     CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+				 CLONE_NEWUTS | SIGCHLD,
+			     0, 0, 0, 0);
+	if (sb->sentry < 0) {
+		int err = errno;
+
+		close(sv[0]);
+		kill(sb->gofer, SIGKILL);
+		reap(sb->gofer);
+		return rerr_set(e, err, "creating the sandbox namespaces");
+	}
+	if (sb->sentry == 0)
+		exec_sentry(c, sv[0]);
+	close(sv[0]);
+	return 0;
+}
+
+int sandbox_wait(struct sandbox *sb, bool *signaled)
+{
+	int status = 0;
+
+	while (waitpid(sb->sentry, &status, 0) < 0 && errno == EINTR)
+		;
+	/* The gofer exits when its socket closes; make sure. */
+	kill(sb->gofer, SIGKILL);
+	reap(sb->gofer);
+	if (signaled)
+		*signaled = WIFSIGNALED(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

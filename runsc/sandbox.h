@@ -1,0 +1,57 @@
+/* Starting one sandbox: a gofer serving a host directory over 9P on a
+ * socketpair, and the sentry as pid 1 of new pid/mount/ipc/uts namespaces
+ * running one command over it. Used by `runsc do` and by the container
+ * monitor of `runsc create/run`.
+ *
+ * Called from a single-threaded process, which becomes the parent of both
+ * children and must reap them (sandbox_wait). */
+#ifndef RUNSC_SANDBOX_H
+#define RUNSC_SANDBOX_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "runsc/error.h"
+
+struct sandbox_config {
+	const char *rootfs;   /* absolute host path served by the gofer */
+	bool rootfs_ro;	      /* gofer --ro */
+	bool overlay;	      /* in-memory overlay over the root (runsc do) */
+	const char *cwd;      /* the command's working directory */
+	char *const *argv;    /* the command, argv[0] first; NULL-terminated */
+	char *const *envp;    /* NULL: runsc's own environment */
+	const char *hostname; /* NULL: the sentry's default */
+	const char *platform; /* NULL: the sentry's default (ptrace) */
+	/* "UID:GID[:G1,G2...]" of the command; NULL: the sentry's own. */
+	const char *user;
+	/* "RES:SOFT:HARD" limits of the command (RES: Linux's RLIMIT_*
+	 * number), NULL-terminated; NULL: Linux's defaults. */
+	char *const *rlimits;
+	bool strace, debug;
+	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
+	/* -1: run at once. Otherwise the sandbox's pid-1 process waits,
+	 * before it becomes the sentry, for one byte on this fd; EOF or an
+	 * error makes it exit 125 without running anything. The caller keeps
+	 * its own copy; the launcher closes nothing of it. */
+	int release_fd;
+	/* Kill both children with SIGKILL when the calling process dies. */
+	bool die_with_parent;
+};
+
+struct sandbox {
+	pid_t gofer;
+	pid_t sentry;
+};
+
+/* Start the gofer and the sentry. Returns 0 with sb filled, or -1 with e
+ * set and nothing left running. */
+int sandbox_launch(const struct sandbox_config *c, struct sandbox *sb,
+		   struct rerr *e);
+
+/* Wait for the sentry (retrying on EINTR), then end and reap the gofer.
+ * Returns the sandbox's exit status as a shell reports it: the command's
+ * status, 128+N for a signal N. *signaled (may be NULL) tells whether the
+ * sentry itself was killed by a signal. */
+int sandbox_wait(struct sandbox *sb, bool *signaled);
+
+#endif

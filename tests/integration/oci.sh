@@ -1,0 +1,407 @@
+#!/usr/bin/env bash
+# runsc as an OCI runtime: spec, create/start/state/kill/delete, run, list,
+# ps, wait on a busybox bundle built from Debian's busybox-static; bad
+# bundles fail with one line naming the problem and leave nothing behind;
+# the same bundles under Debian's runc give the same output (when runc is
+# installed or installs; skipped otherwise).
+. "$(dirname "$0")/lib.sh"
+
+cd "$IT_WORK" || exit 1
+STATE=$IT_WORK/state
+RS=("$RUNSC" --root "$STATE")
+
+if [ ! -x "$RUNSC" ]; then
+	it_fail setup "$RUNSC not built"
+	it_summary
+	exit
+fi
+BUSYBOX=$(command -v busybox || echo /bin/busybox)
+if [ ! -x "$BUSYBOX" ] || ! "$BUSYBOX" --list >/dev/null 2>&1; then
+	it_fail setup "busybox-static is not installed"
+	it_summary
+	exit
+fi
+
+# The root filesystem: busybox and a relative symlink per applet, so that
+# the links resolve inside the container.
+ROOTFS=$IT_WORK/rootfs
+mkdir -p "$ROOTFS/bin" "$ROOTFS/tmp" "$ROOTFS/data" "$ROOTFS/proc" "$ROOTFS/dev"
+cp "$BUSYBOX" "$ROOTFS/bin/busybox"
+for applet in $("$BUSYBOX" --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$ROOTFS/bin/$applet"
+done
+printf 'from the image\n' >"$ROOTFS/data/file.txt"
+
+# bundle DIR ARGS_JSON [READONLY] [CWD] [ENV_JSON_ITEMS] [EXTRA_TOP_LEVEL]
+bundle() {
+	local dir=$1 args=$2 ro=${3:-true} cwd=${4:-/} env=${5:-'"PATH=/bin"'} extra=${6:-}
+	mkdir -p "$dir"
+	cat >"$dir/config.json" <<EOF
+{
+	"ociVersion": "1.0.2",
+	"process": {
+		"terminal": false,
+		"user": {"uid": 0, "gid": 0},
+		"args": $args,
+		"env": [$env],
+		"cwd": "$cwd"
+	},
+	"root": {"path": "$ROOTFS", "readonly": $ro},
+	"hostname": "oci-test",
+	"annotations": {"org.example.test": "oci.sh"},
+	"mounts": [
+		{"destination": "/proc", "type": "proc", "source": "proc"},
+		{"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+		 "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]}
+	],
+	"linux": {
+		"namespaces": [{"type": "pid"}, {"type": "ipc"},
+			       {"type": "uts"}, {"type": "mount"}]
+	}$extra
+}
+EOF
+}
+
+# Anything of ours still running? Every process of a container carries
+# IT_WORK in its command line (--root STATE, the gofer's --root ROOTFS).
+leftovers() {
+	ps -eo pid=,args= | grep -F -- "$IT_WORK" | grep -v -e grep -e "ps -eo" || true
+}
+
+# rs_run NAME ARGS... : runsc --root STATE ARGS, output in NAME.out/.err;
+# prints the exit status.
+rs_run() {
+	local name=$1
+	shift
+	it_run "$IT_WORK/$name.out" "$IT_WORK/$name.err" "${RS[@]}" "$@"
+}
+
+json_field() { # FILE FIELD -> value of "FIELD": in pretty JSON
+	sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
+}
+
+# --- spec ---------------------------------------------------------------
+mkdir -p spec
+st=$(rs_run spec spec --bundle "$IT_WORK/spec")
+if [ "$st" = 0 ] && grep -q '"ociVersion"' spec/config.json &&
+	grep -q '"terminal": true' spec/config.json; then
+	it_pass spec-writes-config
+else
+	it_fail spec-writes-config "status $st: $(cat spec.err)"
+fi
+st=$(rs_run spec2 spec --bundle "$IT_WORK/spec")
+[ "$st" != 0 ] && grep -q exists spec2.err && it_pass spec-refuses-overwrite ||
+	it_fail spec-refuses-overwrite "status $st: $(cat spec2.err)"
+# The default spec (terminal: true) needs a console socket when detached.
+ln -s "$ROOTFS" spec/rootfs
+st=$(rs_run spec3 create --bundle "$IT_WORK/spec" spec-tty)
+[ "$st" != 0 ] && grep -q console-socket spec3.err && [ ! -e "$STATE/spec-tty" ] &&
+	it_pass spec-terminal-needs-console-socket ||
+	it_fail spec-terminal-needs-console-socket "status $st: $(cat spec3.err)"
+
+# A console socket: the pty master arrives there (runc's protocol), the
+# container's stdio is the pty. python3 plays containerd's part.
+if command -v python3 >/dev/null; then
+	bundle b-tty '["sh", "-c", "test -t 0 && test -t 1 && echo is-a-tty"]'
+	sed -i 's/"terminal": false/"terminal": true/' b-tty/config.json
+	python3 - "$IT_WORK/console.sock" >console.out 2>console.err <<'PYEOF' &
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1); s.settimeout(30)
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, _, _ = c.recvmsg(4096, socket.CMSG_SPACE(fds.itemsize))
+for level, kind, data in anc:
+    fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+master = fds[0]
+print("name", msg.decode())
+out = b""
+try:
+    while b"is-a-tty" not in out:
+        chunk = os.read(master, 1024)
+        if not chunk:
+            break
+        out += chunk
+except OSError:
+    pass
+print(out.decode(errors="replace").strip())
+PYEOF
+	py=$!
+	for _ in $(seq 50); do [ -S console.sock ] && break; sleep 0.1; done
+	rs_run tty.create create --bundle "$IT_WORK/b-tty" --console-socket "$IT_WORK/console.sock" tty1 >/dev/null
+	rs_run tty.start start tty1 >/dev/null
+	wait $py
+	rs_run tty.wait wait tty1 >/dev/null
+	grep -q '^name /dev/ptmx' console.out && grep -q is-a-tty console.out && grep -q '"exitStatus":0' tty.wait.out &&
+		it_pass console-socket || it_fail console-socket "$(cat tty.create.err tty.start.err console.out console.err tty.wait.out tty.wait.err)"
+	rs_run tty.del delete --force tty1 >/dev/null
+	bundle b-notty '["true"]'
+	st=$(rs_run tty.bad create --bundle "$IT_WORK/b-notty" --console-socket "$IT_WORK/console.sock" tty2)
+	[ "$st" != 0 ] && grep -q "process.terminal is false" tty.bad.err && [ ! -e "$STATE/tty2" ] &&
+		it_pass console-socket-without-terminal || it_fail console-socket-without-terminal "status $st: $(cat tty.bad.err)"
+fi
+
+# --- run ----------------------------------------------------------------
+bundle b-echo '["echo", "hello", "world"]'
+st=$(rs_run run-echo run --bundle "$IT_WORK/b-echo" echo1)
+[ "$st" = 0 ] && [ "$(cat run-echo.out)" = "hello world" ] && [ ! -e "$STATE/echo1" ] &&
+	it_pass run-echo || it_fail run-echo "status $st, stdout: $(cat run-echo.out)
+stderr: $(tail -n 5 run-echo.err)"
+
+bundle b-exit '["sh", "-c", "exit 3"]'
+st=$(rs_run run-exit run --bundle "$IT_WORK/b-exit" exit1)
+[ "$st" = 3 ] && it_pass run-exit-status || it_fail run-exit-status "status $st (want 3): $(tail -n 5 run-exit.err)"
+
+# (Not `kill -9 $$` in the container's init: Linux ignores that signal
+# from inside the init's own pid namespace.)
+bundle b-sig '["sh", "-c", "sh -c \"kill -9 \\$\\$\"; echo inner $?"]'
+st=$(rs_run run-sig run --bundle "$IT_WORK/b-sig" sig1)
+[ "$st" = 0 ] && [ "$(cat run-sig.out)" = "inner 137" ] && it_pass run-child-killed ||
+	it_fail run-child-killed "status $st, stdout: $(cat run-sig.out); stderr: $(tail -n 5 run-sig.err)"
+# The monitor's own death by a signal is 128+N for run.
+bundle b-long '["sleep", "100"]'
+( sleep 1; "${RS[@]}" kill long1 KILL ) &
+st=$(rs_run run-kill run --bundle "$IT_WORK/b-long" long1)
+wait
+[ "$st" = 137 ] && [ ! -e "$STATE/long1" ] && it_pass run-killed-status ||
+	it_fail run-killed-status "status $st (want 137): $(tail -n 5 run-kill.err)"
+
+bundle b-env '["sh", "-c", "echo \"$FOO|$BAR\"; pwd; hostname; cat /data/file.txt"]' true /tmp '"PATH=/bin", "FOO=foo value", "BAR=b=c"'
+st=$(rs_run run-env run --bundle "$IT_WORK/b-env" env1)
+want="foo value|b=c
+/tmp
+oci-test
+from the image"
+[ "$st" = 0 ] && [ "$(cat run-env.out)" = "$want" ] && it_pass run-env-cwd-hostname ||
+	it_fail run-env-cwd-hostname "status $st, stdout:
+$(cat run-env.out)
+want:
+$want
+stderr: $(tail -n 5 run-env.err)"
+
+# process.user and process.rlimits reach the application.
+bundle b-user '["sh", "-c", "id; ulimit -n; ulimit -Hn; grep -E \"^(Uid|Gid|Groups)\" /proc/self/status"]'
+sed -i 's/"user": {"uid": 0, "gid": 0}/"user": {"uid": 1000, "gid": 100, "additionalGids": [5, 6]}, "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]/' b-user/config.json
+st=$(rs_run run-user run --bundle "$IT_WORK/b-user" user1)
+want="uid=1000 gid=100 groups=5,6
+123
+456
+Uid:	1000	1000	1000	1000
+Gid:	100	100	100	100
+Groups:	5 6 "
+[ "$st" = 0 ] && [ "$(cat run-user.out)" = "$want" ] && it_pass run-user-and-rlimits ||
+	it_fail run-user-and-rlimits "status $st, stdout:
+$(cat run-user.out)
+want:
+$want
+stderr: $(tail -n 5 run-user.err)"
+
+bundle b-ro '["sh", "-c", "echo x > /data/new.txt"]' true
+st=$(rs_run run-ro run --bundle "$IT_WORK/b-ro" ro1)
+[ "$st" != 0 ] && [ ! -e "$ROOTFS/data/new.txt" ] && it_pass root-readonly ||
+	it_fail root-readonly "status $st; $(ls "$ROOTFS/data")"
+
+# A writable root: writes work inside the container. (They stay in the
+# sandbox's in-memory overlay until the sentry's 9P client can write:
+# root.path itself is not checked.)
+bundle b-rw '["sh", "-c", "echo written > /data/new.txt && cat /data/new.txt"]' false
+st=$(rs_run run-rw run --bundle "$IT_WORK/b-rw" rw1)
+[ "$st" = 0 ] && [ "$(cat run-rw.out)" = written ] &&
+	it_pass root-writable || it_fail root-writable "status $st, stdout: $(cat run-rw.out)
+stderr: $(tail -n 5 run-rw.err)"
+rm -f "$ROOTFS/data/new.txt"
+
+# --- create / start / state / ps / kill / wait / delete ------------------
+bundle b-life '["sh", "-c", "trap \"echo got TERM; exit 7\" TERM; echo started; while true; do sleep 0.1; done"]'
+st=$(it_run life.create.out life.create.err "${RS[@]}" create --bundle "$IT_WORK/b-life" --pid-file "$IT_WORK/life.pid" life)
+pid=$(cat life.pid 2>/dev/null)
+if [ "$st" = 0 ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+	it_pass create
+else
+	it_fail create "status $st, pid-file: ${pid:-none}: $(cat life.create.err)"
+fi
+rs_run life.state1 state life >/dev/null
+[ "$(json_field life.state1.out status)" = created ] && [ "$(json_field life.state1.out pid)" = "$pid" ] &&
+	[ "$(json_field life.state1.out id)" = life ] && [ "$(json_field life.state1.out bundle)" = "$IT_WORK/b-life" ] &&
+	grep -q '"org.example.test": "oci.sh"' life.state1.out &&
+	it_pass state-created || it_fail state-created "$(cat life.state1.out life.state1.err)"
+# Nothing runs before start.
+sleep 0.3
+[ ! -s life.create.out ] && it_pass not-started-before-start || it_fail not-started-before-start "stdout: $(cat life.create.out)"
+st=$(rs_run life.start start life)
+for _ in $(seq 50); do grep -q started life.create.out && break; sleep 0.1; done
+[ "$st" = 0 ] && grep -q started life.create.out && it_pass start ||
+	it_fail start "status $st: $(cat life.start.err); container stdout: $(cat life.create.out)"
+rs_run life.state2 state life >/dev/null
+[ "$(json_field life.state2.out status)" = running ] && it_pass state-running ||
+	it_fail state-running "$(cat life.state2.out life.state2.err)"
+st=$(rs_run life.start2 start life)
+[ "$st" != 0 ] && [ "$(grep -c . life.start2.err)" = 1 ] && it_pass start-twice-fails ||
+	it_fail start-twice-fails "status $st: $(cat life.start2.err)"
+rs_run life.list list --format json >/dev/null
+grep -q '"id": "life"' life.list.out && it_pass list-json || it_fail list-json "$(cat life.list.out life.list.err)"
+rs_run life.list2 list >/dev/null
+grep -q "^life .*running" life.list2.out && it_pass list-table || it_fail list-table "$(cat life.list2.out life.list2.err)"
+rs_run life.ps ps --format json life >/dev/null
+grep -q "^\[$pid," life.ps.out && it_pass ps-json || it_fail ps-json "$(cat life.ps.out life.ps.err)"
+st=$(rs_run life.del0 delete life)
+[ "$st" != 0 ] && grep -q "not stopped" life.del0.err && [ -d "$STATE/life" ] &&
+	it_pass delete-running-refused || it_fail delete-running-refused "status $st: $(cat life.del0.err)"
+st=$(rs_run life.kill kill life TERM)
+rs_run life.wait wait life >/dev/null
+[ "$st" = 0 ] && grep -q '"exitStatus":7' life.wait.out && grep -q "got TERM" life.create.out &&
+	it_pass kill-term-reaches-app || it_fail kill-term-reaches-app "kill status $st: $(cat life.kill.err)
+wait: $(cat life.wait.out life.wait.err)
+container stdout: $(cat life.create.out)"
+rs_run life.state3 state life >/dev/null
+[ "$(json_field life.state3.out status)" = stopped ] && it_pass state-stopped ||
+	it_fail state-stopped "$(cat life.state3.out life.state3.err)"
+st=$(rs_run life.kill2 kill life)
+[ "$st" != 0 ] && it_pass kill-stopped-fails || it_fail kill-stopped-fails "status $st"
+st=$(rs_run life.del delete life)
+[ "$st" = 0 ] && [ ! -e "$STATE/life" ] && it_pass delete-stopped || it_fail delete-stopped "status $st: $(cat life.del.err)"
+st=$(rs_run life.state4 state life)
+[ "$st" != 0 ] && grep -q "does not exist" life.state4.err && it_pass state-after-delete ||
+	it_fail state-after-delete "status $st: $(cat life.state4.out life.state4.err)"
+
+# kill before start; delete --force of a running container.
+bundle b-sleep '["sleep", "100"]'
+rs_run k.create create --bundle "$IT_WORK/b-sleep" k1 >/dev/null
+st=$(rs_run k.kill kill k1 KILL)
+for _ in $(seq 50); do
+	rs_run k.state state k1 >/dev/null
+	[ "$(json_field k.state.out status)" = stopped ] && break
+	sleep 0.1
+done
+[ "$st" = 0 ] && [ "$(json_field k.state.out status)" = stopped ] && it_pass kill-created ||
+	it_fail kill-created "status $st: $(cat k.kill.err k.state.out)"
+rs_run k.del delete k1 >/dev/null
+rs_run f.create create --bundle "$IT_WORK/b-sleep" f1 >/dev/null
+rs_run f.start start f1 >/dev/null
+st=$(rs_run f.del delete --force f1)
+[ "$st" = 0 ] && [ ! -e "$STATE/f1" ] && it_pass delete-force || it_fail delete-force "status $st: $(cat f.del.err)"
+left=$(leftovers)
+[ -z "$left" ] && it_pass nothing-left-behind || it_fail nothing-left-behind "$left"
+
+# --- hooks: run on the host with the state on stdin -----------------------
+hook() { # KIND -> a hook that saves its stdin as hook-KIND.json
+	echo "{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat > $IT_WORK/hook-$1.json\"], \"timeout\": 10}"
+}
+bundle b-hooks '["sleep", "100"]' true / '"PATH=/bin"' ", \"hooks\": {\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)], \"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}"
+rs_run hk.create create --bundle "$IT_WORK/b-hooks" hk >/dev/null
+grep -q '"id":"hk"' hook-prestart.json 2>/dev/null && grep -q '"status":"created"' hook-createRuntime.json 2>/dev/null &&
+	[ ! -e hook-poststart.json ] && it_pass hooks-create || it_fail hooks-create "$(cat hk.create.err; cat hook-*.json 2>&1)"
+rs_run hk.start start hk >/dev/null
+grep -q '"status":"running"' hook-poststart.json 2>/dev/null && it_pass hooks-poststart ||
+	it_fail hooks-poststart "$(cat hk.start.err hook-poststart.json 2>&1)"
+rs_run hk.kill kill hk KILL >/dev/null
+rs_run hk.wait wait hk >/dev/null
+rs_run hk.delete delete hk >/dev/null
+grep -q '"status":"stopped"' hook-poststop.json 2>/dev/null && it_pass hooks-poststop ||
+	it_fail hooks-poststop "$(cat hk.delete.err hook-poststop.json 2>&1)"
+bundle b-badhook '["true"]' true / '"PATH=/bin"' ', "hooks": {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
+st=$(rs_run hk.bad create --bundle "$IT_WORK/b-badhook" hkbad)
+[ "$st" != 0 ] && [ "$(grep -c . hk.bad.err)" = 1 ] && grep -q 'hooks.createRuntime\[0\]: /bin/sh exited with status 3' hk.bad.err &&
+	[ ! -e "$STATE/hkbad" ] && [ -z "$(leftovers)" ] && it_pass hooks-failure-undoes-create ||
+	it_fail hooks-failure-undoes-create "status $st: $(cat hk.bad.err); state: $(ls "$STATE"); $(leftovers)"
+
+# --- global flags: --log --log-format json -------------------------------
+st=$(it_run log.out log.err "$RUNSC" --root "$STATE" --log "$IT_WORK/runsc.log" --log-format json --systemd-cgroup state no-such)
+[ "$st" != 0 ] && grep -q '"level":"error"' runsc.log && grep -q 'no-such' runsc.log && it_pass log-json ||
+	it_fail log-json "status $st: $(cat log.err; cat runsc.log 2>/dev/null)"
+
+# --- bad bundles ----------------------------------------------------------
+# bad NAME PATTERN ARGS... : create fails, one stderr line matching
+# PATTERN, no state directory and no process left.
+bad() {
+	local name=$1 pattern=$2 st lines
+	shift 2
+	st=$(rs_run "bad-$name" create "$@")
+	lines=$(grep -c . "bad-$name.err")
+	local left
+	left=$(leftovers)
+	if [ "$st" != 0 ] && [ "$lines" = 1 ] && grep -q -- "$pattern" "bad-$name.err" &&
+		[ -z "$(ls -A "$STATE" 2>/dev/null)" ] && [ -z "$left" ]; then
+		it_pass "bad-bundle-$name"
+	else
+		it_fail "bad-bundle-$name" "status $st, $lines stderr lines (want 1 matching $pattern):
+$(head -n 5 "bad-$name.err")
+state: $(ls -A "$STATE" 2>/dev/null)
+processes: $left"
+	fi
+}
+mkdir -p bad/missing
+bad missing-config "config.json: cannot read .*No such file" --bundle bad/missing x1
+mkdir -p bad/json && printf '{"ociVersion": "1.0.2",\n "process": {' >bad/json/config.json
+bad invalid-json "config.json: invalid JSON" --bundle bad/json x2
+bundle bad/args '[]'
+bad empty-args "process.args: must be a non-empty array" --bundle bad/args x3
+bundle bad/noroot '["true"]'
+sed -i 's/"root": {[^}]*},//' bad/noroot/config.json
+bad missing-root "root: missing" --bundle bad/noroot x4
+bundle bad/rootpath '["true"]'
+sed -i "s|\"path\": \"$ROOTFS\"|\"path\": \"$IT_WORK/no-such-rootfs\"|" bad/rootpath/config.json
+bad rootfs-missing "root.path: .*no-such-rootfs: No such file" --bundle bad/rootpath x5
+bundle bad/ns '["true"]'
+sed -i 's/{"type": "ipc"}/{"type": "nosuchns"}/' bad/ns/config.json
+bad unknown-namespace 'linux.namespaces\[1\].type: unknown namespace type "nosuchns"' --bundle bad/ns x6
+bundle bad/field '["true"]' true / '"PATH=/bin"' ', "colour": "blue"'
+bad unknown-field "config.json: colour: unknown property" --bundle bad/field x7
+bad bad-id "invalid container id" --bundle b-sleep "../x"
+# A duplicate id: the first container is untouched.
+rs_run dup.create create --bundle "$IT_WORK/b-sleep" dup >/dev/null
+st=$(rs_run dup2 create --bundle "$IT_WORK/b-sleep" dup)
+rs_run dup.state state dup >/dev/null
+[ "$st" != 0 ] && [ "$(grep -c . dup2.err)" = 1 ] && grep -q 'already exists' dup2.err &&
+	[ "$(json_field dup.state.out status)" = created ] && it_pass bad-bundle-duplicate-id ||
+	it_fail bad-bundle-duplicate-id "status $st: $(cat dup2.err); first: $(cat dup.state.out dup.state.err)"
+rs_run dup.del delete --force dup >/dev/null
+
+# --- the same bundles under Debian's runc ---------------------------------
+RUNC=$(command -v runc || true)
+if [ -z "$RUNC" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq runc >"$IT_WORK/apt.log" 2>&1
+	RUNC=$(command -v runc || true)
+fi
+runc_ok=false
+if [ -n "$RUNC" ]; then
+	st=$(it_run runc-probe.out runc-probe.err "$RUNC" --root "$IT_WORK/runc-state" run --bundle "$IT_WORK/b-echo" probe)
+	[ "$st" = 0 ] && runc_ok=true
+fi
+if $runc_ok; then
+	for b in b-echo b-exit b-env b-sig b-user; do
+		rst=$(it_run "cmp-$b.runc.out" "cmp-$b.runc.err" "$RUNC" --root "$IT_WORK/runc-state" run --bundle "$IT_WORK/$b" "cmp-$b")
+		sst=$(rs_run "cmp-$b.runsc" run --bundle "$IT_WORK/$b" "cmp-$b")
+		if [ "$rst" = "$sst" ] && cmp -s "cmp-$b.runc.out" "cmp-$b.runsc.out"; then
+			it_pass "same-as-runc-$b"
+		else
+			it_fail "same-as-runc-$b" "exit status: runc $rst, runsc $sst
+$(diff -u "cmp-$b.runc.out" "cmp-$b.runsc.out" | tail -n +3 | head -n 20)"
+		fi
+	done
+	# The lifecycle, side by side: state after create, then after kill.
+	for rt in runc runsc; do
+		if [ $rt = runc ]; then cmd=("$RUNC" --root "$IT_WORK/runc-state"); else cmd=("${RS[@]}"); fi
+		it_run "side-$rt.create.out" "side-$rt.create.err" "${cmd[@]}" create --bundle "$IT_WORK/b-sleep" side >/dev/null
+		it_run "side-$rt.s1" /dev/null "${cmd[@]}" state side >/dev/null
+		it_run /dev/null /dev/null "${cmd[@]}" start side >/dev/null
+		it_run "side-$rt.s2" /dev/null "${cmd[@]}" state side >/dev/null
+		it_run /dev/null /dev/null "${cmd[@]}" kill side KILL >/dev/null
+		for _ in $(seq 50); do
+			it_run "side-$rt.s3" /dev/null "${cmd[@]}" state side >/dev/null
+			[ "$(json_field "side-$rt.s3" status)" = stopped ] && break
+			sleep 0.1
+		done
+		it_run /dev/null /dev/null "${cmd[@]}" delete side >/dev/null
+		echo "$(json_field "side-$rt.s1" status) $(json_field "side-$rt.s2" status) $(json_field "side-$rt.s3" status)" >"side-$rt.statuses"
+	done
+	cmp -s side-runc.statuses side-runsc.statuses && [ "$(cat side-runsc.statuses)" = "created running stopped" ] &&
+		it_pass same-as-runc-lifecycle ||
+		it_fail same-as-runc-lifecycle "runc: $(cat side-runc.statuses); runsc: $(cat side-runsc.statuses)"
+else
+	echo "SKIP oci/same-as-runc-* (runc ${RUNC:-not installed}${RUNC:+ does not run here: $(head -n 2 "$IT_WORK/runc-probe.err" 2>/dev/null)})"
+fi
+
+left=$(leftovers)
+[ -z "$left" ] && it_pass nothing-left-at-end || it_fail nothing-left-at-end "$left"
+it_summary
