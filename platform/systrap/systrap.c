@@ -54,9 +54,11 @@ struct hdr {
 	uint64_t nr, args[6], ret;
 	_Atomic uint32_t sentry_sleeping;
 	_Atomic uint32_t stub_sleeping;
+	_Atomic uint32_t forked;
 };
 _Static_assert(offsetof(struct hdr, sentry_sleeping) == 96, "stub.S layout");
 _Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
+_Static_assert(offsetof(struct hdr, forked) == 104, "stub.S layout");
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,

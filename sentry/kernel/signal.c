@@ -388,10 +388,13 @@ void signal_deliver(struct task *t)
 	struct linux_siginfo info;
 	int sig;
 
-	/* A stopped group's threads wait here until SIGCONT or SIGKILL. */
-	while (t->tg->stopped && !t->killed)
-		task_wait_killable(t, &t->tg->stop_wq);
-	while (!t->killed && (sig = dequeue(t, &info)) != 0) {
+	for (;;) {
+		/* A stopped group's threads wait here until SIGCONT or
+		 * SIGKILL, before running anything of the application's. */
+		while (t->tg->stopped && !t->killed)
+			task_wait_killable(t, &t->tg->stop_wq);
+		if (t->killed || !(sig = dequeue(t, &info)))
+			break;
 		struct linux_sigaction *act = &t->tg->sighand->act[sig];
 
 		if (sig == LINUX_SIGKILL) {
@@ -405,7 +408,7 @@ void signal_deliver(struct task *t)
 				continue;
 			if (sig_default_stops(sig)) {
 				group_stop(t->tg, sig);
-				break;
+				continue;
 			}
 			kill_by_signal(t, sig);
 			break;
