@@ -36,7 +36,7 @@ static const int allowed[] = {
 	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
 	SCMP_SYS(set_tid_address), SCMP_SYS(sched_yield),
 	SCMP_SYS(sched_getaffinity), SCMP_SYS(getcpu), SCMP_SYS(prctl),
-	SCMP_SYS(arch_prctl), SCMP_SYS(seccomp),
+	SCMP_SYS(arch_prctl), SCMP_SYS(seccomp), SCMP_SYS(setsid),
 	/* Signals. */
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigtimedwait), SCMP_SYS(sigaltstack),

@@ -117,6 +117,9 @@ static void __attribute__((noreturn)) stub_child(void)
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
 	stub_child_cleanup(g_memfd, -1);
+	/* Out of the caller's terminal process groups: terminal signals are
+	 * for the sentry to deliver, not the host. */
+	setsid();
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		_exit(120);
 	kill(getpid(), SIGSTOP);

@@ -346,9 +346,13 @@ static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
 	if (r == MAP_FAILED)
 		_exit(126);
 	/* No handler of the sentry's may survive into the stub (their code
-	 * is about to be unmapped). */
+	 * is about to be unmapped), and no host signal but ours may touch
+	 * it: a terminal's SIGINT or SIGTTOU would otherwise kill or stop
+	 * the application's thread behind the sentry's back. Its own
+	 * session keeps it out of the terminal's process groups too. */
+	setsid();
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
+	sa.sa_handler = SIG_IGN;
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &sa, NULL);
 	sa.sa_sigaction = (void *)(STUB_ADDR + systrap_off_handler);
