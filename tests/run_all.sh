@@ -12,9 +12,9 @@
 # tests/syscalls/KNOWN_FAILURES and tests/integration/KNOWN_FAILURES (XFAIL,
 # not counted as failures).
 #
-# The harnesses run on each platform in $PLATFORMS (default "ptrace";
-# e.g. PLATFORMS="ptrace systrap"), as suites syscalls, integration,
-# syscalls-systrap, integration-systrap, ...
+# The harnesses run on each platform in $PLATFORMS (default "systrap ptrace";
+# e.g. PLATFORMS=systrap), as suites syscalls, integration (systrap),
+# syscalls-ptrace, integration-ptrace.
 #
 # usage: tests/run_all.sh [--no-asan] [--quick]
 #   --no-asan  skip the sanitizer build and its unit tests
@@ -140,9 +140,9 @@ run_suite() { # SUITE COMMAND...
 	x=$(grep -cE '^XFAIL ' "$log")
 	record "$suite" "$p" "$f" "$([ "$x" -gt 0 ] && echo "($x known failures)")"
 }
-for platform in ${PLATFORMS:-ptrace}; do
+for platform in ${PLATFORMS:-systrap ptrace}; do
 	sfx=""
-	[ "$platform" = ptrace ] || sfx="-$platform"
+	[ "$platform" = systrap ] || sfx="-$platform"
 	export SANDBOX="$root/build/bin/runsc --platform=$platform do"
 	run_suite "syscalls$sfx" bash tests/syscalls/run.sh "${static_opt[@]}"
 	run_suite "integration$sfx" bash tests/integration/run.sh

@@ -293,27 +293,30 @@ int fifo_open(struct inode *inode, struct file *f, struct task *t)
 		return -LINUX_ENOMEM;
 	}
 	bool nonblock = f->flags & LINUX_O_NONBLOCK;
+	/* An anonymous pipe reopened through /proc/PID/fd never waits for a
+	 * peer (Linux waits only on named FIFOs). */
+	bool anon = inode_is_anon(inode);
 	int r = 0;
 	switch (f->flags & LINUX_O_ACCMODE) {
 	case LINUX_O_RDONLY:
 		p->readers++;
 		p->r_counter++;
 		pipe_wake(p);
-		if (!nonblock && p->writers == 0) {
+		if (!anon && !nonblock && p->writers == 0) {
 			r = fifo_wait_peer(t, p, &p->w_counter, p->w_counter);
 			if (r < 0)
 				p->readers--;
 		}
 		break;
 	case LINUX_O_WRONLY:
-		if (nonblock && p->readers == 0) {
+		if (!anon && nonblock && p->readers == 0) {
 			r = -LINUX_ENXIO;
 			break;
 		}
 		p->writers++;
 		p->w_counter++;
 		pipe_wake(p);
-		if (p->readers == 0) {
+		if (!anon && p->readers == 0) {
 			r = fifo_wait_peer(t, p, &p->r_counter, p->r_counter);
 			if (r < 0)
 				p->writers--;
