@@ -411,6 +411,7 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 		err = -LINUX_EINTR;
 		goto out;
 	}
+	log_debug("exec %s: new address space", filename);
 	err = plat->new_as(&newctx);
 	if (err) {
 		err = -linux_errno_from_host(-err);
@@ -432,6 +433,7 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 		mm_put(oldmm);
 	task_release_mm(t);
 
+	log_debug("exec: mapping");
 	uint64_t bias = 0;
 	if (ei.type == ET_DYN)
 		bias = MM_PIE_BASE - ei.min_vaddr;
@@ -478,6 +480,7 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 		AUX(AT_MINSIGSTKSZ_, getauxval(AT_MINSIGSTKSZ));
 	AUX(AT_NULL_, 0);
 #undef AUX
+	log_debug("exec: stack");
 	sp = build_stack(t, &argv, &envp, path, aux, naux);
 	if (sp < 0) {
 		exec_fail(t, "building the stack", sp);
