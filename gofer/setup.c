@@ -36,12 +36,12 @@ struct gofer_mount_attr {
 	uint64_t propagation;
 	uint64_t userns_fd;
 };
-#define GOFER_MOUNT_ATTR_RDONLY 0x00000001
-#define GOFER_MOUNT_ATTR_NOSUID 0x00000002
-#define GOFER_MOUNT_ATTR_NODEV	0x00000004
-#define GOFER_AT_RECURSIVE	0x8000
-#define GOFER_AT_EMPTY_PATH	0x1000
-#define GOFER_OPEN_TREE_CLONE	1
+#define GOFER_MOUNT_ATTR_RDONLY	      0x00000001
+#define GOFER_MOUNT_ATTR_NOSUID	      0x00000002
+#define GOFER_MOUNT_ATTR_NODEV	      0x00000004
+#define GOFER_AT_RECURSIVE	      0x8000
+#define GOFER_AT_EMPTY_PATH	      0x1000
+#define GOFER_OPEN_TREE_CLONE	      1
 #define GOFER_MOVE_MOUNT_F_EMPTY_PATH 0x4
 #ifndef SYS_move_mount
 #define SYS_move_mount 429
@@ -110,9 +110,9 @@ int gofer_confine_fs(const char *root, bool read_only, char *err, size_t errlen)
 		       GOFER_OPEN_TREE_CLONE | GOFER_AT_RECURSIVE | O_CLOEXEC);
 	if (tree >= 0) {
 		struct gofer_mount_attr a = {
-			.attr_set = GOFER_MOUNT_ATTR_NODEV |
-				    GOFER_MOUNT_ATTR_NOSUID |
-				    (read_only ? GOFER_MOUNT_ATTR_RDONLY : 0)};
+		    .attr_set = GOFER_MOUNT_ATTR_NODEV |
+				GOFER_MOUNT_ATTR_NOSUID |
+				(read_only ? GOFER_MOUNT_ATTR_RDONLY : 0)};
 		if (syscall(SYS_mount_setattr, tree, "",
 			    GOFER_AT_EMPTY_PATH | GOFER_AT_RECURSIVE, &a,
 			    sizeof(a)) < 0)

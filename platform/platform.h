@@ -46,8 +46,9 @@ enum platform_stop {
 
 struct platform_event {
 	enum platform_stop why;
-	int signo;	/* PLATFORM_FAULT: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP */
-	int code;	/* si_code as the host gave it */
+	int signo; /* PLATFORM_FAULT: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP
+		    */
+	int code;  /* si_code as the host gave it */
 	uint64_t addr; /* si_addr */
 };
 
@@ -100,7 +101,8 @@ struct platform_ops {
 			     const void *buf, size_t n);
 
 	/* FP state of the stopped thread, for signal frames. */
-	int (*get_fpstate)(struct platform_ctx *ctx, struct platform_fpstate *fp);
+	int (*get_fpstate)(struct platform_ctx *ctx,
+			   struct platform_fpstate *fp);
 	int (*set_fpstate)(struct platform_ctx *ctx,
 			   const struct platform_fpstate *fp);
 };

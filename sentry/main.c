@@ -54,8 +54,8 @@ static void pivot_into_empty_root(void)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		die("make mounts private");
-	if (mount("runsc-sentry", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=4k,mode=0555"))
+	if (mount("runsc-sentry", "/tmp", "tmpfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555"))
 		die("mount empty root");
 	if (chdir("/tmp"))
 		die("chdir empty root");
@@ -160,8 +160,8 @@ static int parse_user(const char *arg)
 		arg = end + 1;
 		g = strtoul(arg, &end, 10);
 		if (end == arg || (*end && *end != ',') || g > UINT32_MAX ||
-		    app_cred.ngroups >= sizeof(app_cred.groups) /
-						sizeof(app_cred.groups[0]))
+		    app_cred.ngroups >=
+			sizeof(app_cred.groups) / sizeof(app_cred.groups[0]))
 			return -1;
 		app_cred.groups[app_cred.ngroups++] = g;
 	}
@@ -214,18 +214,18 @@ static void *init_main(void *arg)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"gofer-fd", required_argument, NULL, 'g'},
-		{"strace", no_argument, NULL, 's'},
-		{"debug", no_argument, NULL, 'd'},
-		{"cwd", required_argument, NULL, 'c'},
-		{"no-pivot", no_argument, NULL, 'n'},
-		{"log-fd", required_argument, NULL, 'l'},
-		{"platform", required_argument, NULL, 'p'},
-		{"no-overlay", no_argument, NULL, 'o'},
-		{"hostname", required_argument, NULL, 'H'},
-		{"user", required_argument, NULL, 'u'},
-		{"rlimit", required_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
+	    {"gofer-fd", required_argument, NULL, 'g'},
+	    {"strace", no_argument, NULL, 's'},
+	    {"debug", no_argument, NULL, 'd'},
+	    {"cwd", required_argument, NULL, 'c'},
+	    {"no-pivot", no_argument, NULL, 'n'},
+	    {"log-fd", required_argument, NULL, 'l'},
+	    {"platform", required_argument, NULL, 'p'},
+	    {"no-overlay", no_argument, NULL, 'o'},
+	    {"hostname", required_argument, NULL, 'H'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"rlimit", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
 	};
 	int gofer_fd = -1, pivot = 1, overlay = 1, c, status, err;
 	const char *cwd = NULL;
@@ -256,14 +256,16 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "systrap"))
 				plat = &platform_systrap_ops;
 			else {
-				fprintf(stderr, "runsc-sentry: unknown platform "
-						"%s\n",
+				fprintf(stderr,
+					"runsc-sentry: unknown platform "
+					"%s\n",
 					optarg);
 				return 2;
 			}
 			break;
 		case 'l':
-			/* A debug log: everything at debug level, strace too. */
+			/* A debug log: everything at debug level, strace too.
+			 */
 			log_fd = strace_fd = atoi(optarg);
 			log_min_level = LOG_DEBUG;
 			break;
@@ -328,7 +330,8 @@ int main(int argc, char **argv)
 	log_debug("boot: vfs_init");
 	err = vfs_init(gofer_fd, overlay);
 	if (err) {
-		fprintf(stderr, "runsc-sentry: mounting the root filesystem: %s\n",
+		fprintf(stderr,
+			"runsc-sentry: mounting the root filesystem: %s\n",
 			linux_errno_msg(-err));
 		return 125;
 	}

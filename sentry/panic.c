@@ -25,8 +25,9 @@ static atomic_uint ring_next;
 
 void panic_record_syscall(int tid, uint64_t nr)
 {
-	unsigned i = atomic_fetch_add_explicit(&ring_next, 1,
-					       memory_order_relaxed) % RING;
+	unsigned i =
+	    atomic_fetch_add_explicit(&ring_next, 1, memory_order_relaxed) %
+	    RING;
 	ring[i].tid = tid;
 	ring[i].nr = nr;
 }
@@ -45,8 +46,8 @@ static void dump_backtrace(void)
 		unw_get_reg(&cur, UNW_REG_IP, &ip);
 		if (unw_get_proc_name(&cur, name, sizeof(name), &off))
 			snprintf(name, sizeof(name), "?");
-		log_error("  #%d %#lx %s+%#lx", depth++, (unsigned long)ip, name,
-			  (unsigned long)off);
+		log_error("  #%d %#lx %s+%#lx", depth++, (unsigned long)ip,
+			  name, (unsigned long)off);
 	}
 }
 
@@ -99,8 +100,8 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 
 void panic_install_handlers(void)
 {
-	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
-				   SIGSYS};
+	static const int sigs[] = {SIGSEGV, SIGBUS,  SIGILL,
+				   SIGFPE,  SIGABRT, SIGSYS};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));

@@ -13,48 +13,102 @@
 #include "sentry/seccomp.h"
 
 static const int allowed[] = {
-	/* I/O on fds the sentry holds: gofer socket, host stdio, eventfds,
-	 * the memory file. */
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(lseek),
-	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
-	SCMP_SYS(recvmsg), SCMP_SYS(shutdown), SCMP_SYS(close),
-	SCMP_SYS(close_range), SCMP_SYS(dup), SCMP_SYS(fcntl), SCMP_SYS(ioctl),
-	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
-	SCMP_SYS(fstatfs), SCMP_SYS(poll), SCMP_SYS(ppoll),
-	SCMP_SYS(eventfd2), SCMP_SYS(fallocate), SCMP_SYS(ftruncate),
-	SCMP_SYS(fsync), SCMP_SYS(fdatasync),
-	/* Memory: the sentry's own, and the trampoline's in the stubs. */
-	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect),
-	SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(brk),
-	/* Threads and stubs. */
-	SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(exit), SCMP_SYS(exit_group),
-	SCMP_SYS(wait4), SCMP_SYS(waitid), SCMP_SYS(ptrace),
-	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
-	SCMP_SYS(kill), SCMP_SYS(tgkill), SCMP_SYS(pause),
-	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getppid),
-	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
-	SCMP_SYS(set_tid_address), SCMP_SYS(sched_yield),
-	SCMP_SYS(sched_getaffinity), SCMP_SYS(getcpu), SCMP_SYS(prctl),
-	SCMP_SYS(arch_prctl), SCMP_SYS(seccomp), SCMP_SYS(setsid),
-	/* Signals. */
-	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigtimedwait), SCMP_SYS(sigaltstack),
-	/* Time, identity, randomness. */
-	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
-	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
-	SCMP_SYS(time), SCMP_SYS(getrandom), SCMP_SYS(getuid),
-	SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
-	SCMP_SYS(sysinfo), SCMP_SYS(uname), SCMP_SYS(getrlimit),
-	SCMP_SYS(prlimit64), SCMP_SYS(getrusage), SCMP_SYS(times),
+    /* I/O on fds the sentry holds: gofer socket, host stdio, eventfds,
+     * the memory file. */
+    SCMP_SYS(read),
+    SCMP_SYS(write),
+    SCMP_SYS(readv),
+    SCMP_SYS(writev),
+    SCMP_SYS(pread64),
+    SCMP_SYS(pwrite64),
+    SCMP_SYS(lseek),
+    SCMP_SYS(sendto),
+    SCMP_SYS(recvfrom),
+    SCMP_SYS(sendmsg),
+    SCMP_SYS(recvmsg),
+    SCMP_SYS(shutdown),
+    SCMP_SYS(close),
+    SCMP_SYS(close_range),
+    SCMP_SYS(dup),
+    SCMP_SYS(fcntl),
+    SCMP_SYS(ioctl),
+    SCMP_SYS(fstat),
+    SCMP_SYS(newfstatat),
+    SCMP_SYS(statx),
+    SCMP_SYS(fstatfs),
+    SCMP_SYS(poll),
+    SCMP_SYS(ppoll),
+    SCMP_SYS(eventfd2),
+    SCMP_SYS(fallocate),
+    SCMP_SYS(ftruncate),
+    SCMP_SYS(fsync),
+    SCMP_SYS(fdatasync),
+    /* Memory: the sentry's own, and the trampoline's in the stubs. */
+    SCMP_SYS(mmap),
+    SCMP_SYS(munmap),
+    SCMP_SYS(mprotect),
+    SCMP_SYS(mremap),
+    SCMP_SYS(madvise),
+    SCMP_SYS(brk),
+    /* Threads and stubs. */
+    SCMP_SYS(clone),
+    SCMP_SYS(clone3),
+    SCMP_SYS(exit),
+    SCMP_SYS(exit_group),
+    SCMP_SYS(wait4),
+    SCMP_SYS(waitid),
+    SCMP_SYS(ptrace),
+    SCMP_SYS(process_vm_readv),
+    SCMP_SYS(process_vm_writev),
+    SCMP_SYS(kill),
+    SCMP_SYS(tgkill),
+    SCMP_SYS(pause),
+    SCMP_SYS(getpid),
+    SCMP_SYS(gettid),
+    SCMP_SYS(getppid),
+    SCMP_SYS(futex),
+    SCMP_SYS(set_robust_list),
+    SCMP_SYS(rseq),
+    SCMP_SYS(set_tid_address),
+    SCMP_SYS(sched_yield),
+    SCMP_SYS(sched_getaffinity),
+    SCMP_SYS(getcpu),
+    SCMP_SYS(prctl),
+    SCMP_SYS(arch_prctl),
+    SCMP_SYS(seccomp),
+    SCMP_SYS(setsid),
+    /* Signals. */
+    SCMP_SYS(rt_sigaction),
+    SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(rt_sigreturn),
+    SCMP_SYS(rt_sigtimedwait),
+    SCMP_SYS(sigaltstack),
+    /* Time, identity, randomness. */
+    SCMP_SYS(clock_gettime),
+    SCMP_SYS(clock_getres),
+    SCMP_SYS(clock_nanosleep),
+    SCMP_SYS(nanosleep),
+    SCMP_SYS(gettimeofday),
+    SCMP_SYS(time),
+    SCMP_SYS(getrandom),
+    SCMP_SYS(getuid),
+    SCMP_SYS(geteuid),
+    SCMP_SYS(getgid),
+    SCMP_SYS(getegid),
+    SCMP_SYS(sysinfo),
+    SCMP_SYS(uname),
+    SCMP_SYS(getrlimit),
+    SCMP_SYS(prlimit64),
+    SCMP_SYS(getrusage),
+    SCMP_SYS(times),
 };
 
 /* Path-based calls have nothing to reach after the pivot into an empty
  * root; libraries probing files (sysconf reading /sys) get a plain error. */
 static const int refused[] = {
-	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(readlink),
-	SCMP_SYS(readlinkat), SCMP_SYS(access), SCMP_SYS(faccessat),
-	SCMP_SYS(stat), SCMP_SYS(lstat),
+    SCMP_SYS(open),	  SCMP_SYS(openat), SCMP_SYS(readlink),
+    SCMP_SYS(readlinkat), SCMP_SYS(access), SCMP_SYS(faccessat),
+    SCMP_SYS(stat),	  SCMP_SYS(lstat),
 };
 
 int sentry_seccomp_install(void)
@@ -64,9 +118,11 @@ int sentry_seccomp_install(void)
 
 	if (!ctx)
 		return -ENOMEM;
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !err; i++)
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !err;
+	     i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]) && !err; i++)
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]) && !err;
+	     i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), refused[i],
 				       0);
 	/* Every thread, including ones already started. */

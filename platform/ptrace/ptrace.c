@@ -46,7 +46,7 @@ struct stub_as {
 struct platform_ctx {
 	struct stub_as *as;
 	pid_t tid;
-	bool fresh;	  /* not run yet: orig_rax must be -1 */
+	bool fresh;	   /* not run yet: orig_rax must be -1 */
 	bool intr_pending; /* INTR_SIG seen outside switch_to */
 };
 
@@ -239,9 +239,8 @@ static long stub_call(struct platform_ctx *ctx, long nr, uint64_t a0,
 
 /* A new stub thread or process was cloned by ctx's thread: wait for its
  * initial stop (it is auto-attached to us). */
-static int adopt_clone_child(struct platform_ctx *parent, pid_t tid,
-			     long ret, struct stub_as *as,
-			     struct platform_ctx **out)
+static int adopt_clone_child(struct platform_ctx *parent, pid_t tid, long ret,
+			     struct stub_as *as, struct platform_ctx **out)
 {
 	int st, err;
 
@@ -282,15 +281,16 @@ static int ptrace_fork_as(struct platform_ctx *ctx, struct platform_ctx **out)
 	return err;
 }
 
-static int ptrace_new_thread(struct platform_ctx *ctx, struct platform_ctx **out)
+static int ptrace_new_thread(struct platform_ctx *ctx,
+			     struct platform_ctx **out)
 {
 	const uint64_t flags = CLONE_VM | CLONE_FS | CLONE_FILES |
 			       CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
 	pid_t child = 0;
 	long ret;
 
-	ret = stub_call(ctx, SYS_clone, flags, 0, 0, 0, 0, 0, PTRACE_EVENT_CLONE,
-			&child);
+	ret = stub_call(ctx, SYS_clone, flags, 0, 0, 0, 0, 0,
+			PTRACE_EVENT_CLONE, &child);
 	if (ret < 0 && child <= 0)
 		return ret;
 	return adopt_clone_child(ctx, child, ret < 0 ? 0 : ret, ctx->as, out);
@@ -455,8 +455,8 @@ static long ptrace_mremap(struct platform_ctx *ctx, uint64_t old,
 			 0, 0, NULL);
 }
 
-static int ptrace_madvise(struct platform_ctx *ctx, uint64_t addr,
-			  uint64_t len, int advice)
+static int ptrace_madvise(struct platform_ctx *ctx, uint64_t addr, uint64_t len,
+			  int advice)
 {
 	return stub_call(ctx, SYS_madvise, addr, len, advice, 0, 0, 0, 0, NULL);
 }
@@ -495,23 +495,23 @@ static int ptrace_set_fpstate(struct platform_ctx *ctx,
 }
 
 const struct platform_ops platform_ptrace_ops = {
-	.name = "ptrace",
-	.init = ptrace_init,
-	.new_as = ptrace_new_as,
-	.fork_as = ptrace_fork_as,
-	.new_thread = ptrace_new_thread,
-	.release = ptrace_release,
-	.adopt = ptrace_adopt,
-	.destroy = ptrace_destroy,
-	.switch_to = ptrace_switch_to,
-	.interrupt = ptrace_interrupt,
-	.mmap = ptrace_mmap,
-	.munmap = ptrace_munmap,
-	.mprotect = ptrace_mprotect,
-	.mremap = ptrace_mremap,
-	.madvise = ptrace_madvise,
-	.read_mem = ptrace_read_mem,
-	.write_mem = ptrace_write_mem,
-	.get_fpstate = ptrace_get_fpstate,
-	.set_fpstate = ptrace_set_fpstate,
+    .name = "ptrace",
+    .init = ptrace_init,
+    .new_as = ptrace_new_as,
+    .fork_as = ptrace_fork_as,
+    .new_thread = ptrace_new_thread,
+    .release = ptrace_release,
+    .adopt = ptrace_adopt,
+    .destroy = ptrace_destroy,
+    .switch_to = ptrace_switch_to,
+    .interrupt = ptrace_interrupt,
+    .mmap = ptrace_mmap,
+    .munmap = ptrace_munmap,
+    .mprotect = ptrace_mprotect,
+    .mremap = ptrace_mremap,
+    .madvise = ptrace_madvise,
+    .read_mem = ptrace_read_mem,
+    .write_mem = ptrace_write_mem,
+    .get_fpstate = ptrace_get_fpstate,
+    .set_fpstate = ptrace_set_fpstate,
 };

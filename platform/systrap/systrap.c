@@ -35,14 +35,14 @@
 #include "platform/common.h"
 #include "platform/platform.h"
 
-#define STUB_ADDR 0x7fffffff0000ULL
-#define STUB_SIZE 4096ULL
-#define CTX_BASE PLATFORM_APP_TOP
-#define CTX_SIZE 0x10000ULL
-#define CTX_MAX ((STUB_ADDR - CTX_SIZE - CTX_BASE) / CTX_SIZE)
-#define INTR_SIG SIGSTKFLT
+#define STUB_ADDR   0x7fffffff0000ULL
+#define STUB_SIZE   4096ULL
+#define CTX_BASE    PLATFORM_APP_TOP
+#define CTX_SIZE    0x10000ULL
+#define CTX_MAX	    ((STUB_ADDR - CTX_SIZE - CTX_BASE) / CTX_SIZE)
+#define INTR_SIG    SIGSTKFLT
 #define SA_RESTORER 0x04000000
-#define SPIN 1000 /* ~50 us at ~50 ns a pause: longer only burns a CPU */
+#define SPIN	    1000 /* ~50 us at ~50 ns a pause: longer only burns a CPU */
 
 enum { ST_NONE, ST_EVENT, ST_DONE };
 enum { CMD_NONE, CMD_RESUME, CMD_SYSCALL, CMD_FORK, CMD_THREAD };
@@ -62,7 +62,7 @@ _Static_assert(offsetof(struct hdr, forked) == 104, "stub.S layout");
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,
-	systrap_off_restorer;
+    systrap_off_restorer;
 
 struct stub_as {
 	pid_t pid;
@@ -127,10 +127,10 @@ static int futex(_Atomic uint32_t *w, int op, uint32_t val,
 static int build_filter(void)
 {
 	static const int plain[] = {
-		SYS_futex,	  SYS_rt_sigreturn, SYS_mmap,	 SYS_munmap,
-		SYS_mprotect,	  SYS_mremap,	    SYS_madvise, SYS_exit,
-		SYS_arch_prctl,	  SYS_sigaltstack,  SYS_getpid,	 SYS_gettid,
-		SYS_rt_sigprocmask,
+	    SYS_futex,		SYS_rt_sigreturn, SYS_mmap,    SYS_munmap,
+	    SYS_mprotect,	SYS_mremap,	  SYS_madvise, SYS_exit,
+	    SYS_arch_prctl,	SYS_sigaltstack,  SYS_getpid,  SYS_gettid,
+	    SYS_rt_sigprocmask,
 	};
 	const size_t n = sizeof(plain) / sizeof(plain[0]);
 	struct sock_filter *f = calloc(32 + n, sizeof(*f));
@@ -138,15 +138,15 @@ static int build_filter(void)
 
 	if (!f)
 		return -ENOMEM;
-#define INS(x) (f[i] = (struct sock_filter)x, i++)
+#define INS(x)	(f[i] = (struct sock_filter)x, i++)
 #define LD(off) INS(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
 /* Jump targets are absolute indices here; the offsets are relative. */
 #define JEQ(k, t, e)                                                           \
 	do {                                                                   \
 		size_t at_ = i;                                                \
-		INS(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k),                 \
-			     (t) ? (t) - (at_ + 1) : 0,                       \
-			     (e) ? (e) - (at_ + 1) : 0));                     \
+		INS(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k),                   \
+			     (t) ? (t) - (at_ + 1) : 0,                        \
+			     (e) ? (e) - (at_ + 1) : 0));                      \
 	} while (0)
 #define RET(v) INS(BPF_STMT(BPF_RET | BPF_K, (v)))
 	/* 0-6: the instruction pointer must be inside the stub page. */
@@ -170,7 +170,7 @@ static int build_filter(void)
 		JEQ(plain[k], allow, 0);
 	JEQ(SYS_tgkill, l_tgkill, 0);
 	JEQ(SYS_clone, l_clone, 0);
-	RET(SECCOMP_RET_TRAP); /* trap */
+	RET(SECCOMP_RET_TRAP);	/* trap */
 	RET(SECCOMP_RET_ALLOW); /* allow */
 	/* (BPF jumps only forward: each block has its own returns.) */
 	/* tgkill(pid, tid, sig): only the interrupt signal. */
@@ -285,7 +285,8 @@ static int wait_state(struct platform_ctx *c, uint32_t want)
 		}
 		atomic_store(&h->sentry_sleeping, 1);
 		if (atomic_load(&h->state) != want)
-			futex(&h->state, FUTEX_WAIT, atomic_load(&h->state), &ts);
+			futex(&h->state, FUTEX_WAIT, atomic_load(&h->state),
+			      &ts);
 		atomic_store(&h->sentry_sleeping, 0);
 		if (atomic_load(&h->state) != want && as_dead(c->as))
 			return -ESRCH;
@@ -323,14 +324,14 @@ static long stub_call(struct platform_ctx *c, uint32_t cmd, long nr,
 	return err ? err : (long)h->ret;
 }
 
-static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
-						   uint64_t region_off)
+static void __attribute__((noreturn))
+stub_child(uint64_t region_stub, uint64_t region_off)
 {
 	struct sigaction sa;
 	sigset_t none;
 	stack_t ss;
 	void *page, *r;
-	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE,
+	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS,  SIGFPE,
 				   SIGILL, SIGTRAP, INTR_SIG};
 
 	stub_child_cleanup(mem_fd, ctx_fd);
@@ -371,8 +372,8 @@ static void __attribute__((noreturn)) stub_child(uint64_t region_stub,
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
 		_exit(124);
 	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t))(
-		STUB_ADDR + systrap_off_init))(STUB_ADDR, STUB_SIZE, CTX_BASE,
-					       STUB_ADDR - CTX_SIZE);
+	    STUB_ADDR + systrap_off_init))(STUB_ADDR, STUB_SIZE, CTX_BASE,
+					   STUB_ADDR - CTX_SIZE);
 	_exit(125);
 }
 
@@ -602,10 +603,11 @@ static int systrap_munmap(struct platform_ctx *c, uint64_t addr, uint64_t len)
 	return stub_call(c, CMD_SYSCALL, SYS_munmap, addr, len, 0, 0, 0, 0);
 }
 
-static int systrap_mprotect(struct platform_ctx *c, uint64_t addr,
-			    uint64_t len, int prot)
+static int systrap_mprotect(struct platform_ctx *c, uint64_t addr, uint64_t len,
+			    int prot)
 {
-	return stub_call(c, CMD_SYSCALL, SYS_mprotect, addr, len, prot, 0, 0, 0);
+	return stub_call(c, CMD_SYSCALL, SYS_mprotect, addr, len, prot, 0, 0,
+			 0);
 }
 
 static long systrap_mremap(struct platform_ctx *c, uint64_t old,
@@ -616,8 +618,8 @@ static long systrap_mremap(struct platform_ctx *c, uint64_t old,
 			 newaddr, 0);
 }
 
-static int systrap_madvise(struct platform_ctx *c, uint64_t addr,
-			   uint64_t len, int advice)
+static int systrap_madvise(struct platform_ctx *c, uint64_t addr, uint64_t len,
+			   int advice)
 {
 	return stub_call(c, CMD_SYSCALL, SYS_madvise, addr, len, advice, 0, 0,
 			 0);
@@ -650,8 +652,8 @@ static void *frame_fp(struct platform_ctx *c, size_t *len)
 	memcpy(sw, fp + 464, sizeof(sw));
 	*len = (sw[0] == 0x46505853U && sw[4] >= 512 &&
 		sw[4] <= PLATFORM_FPSTATE_MAX)
-		       ? sw[4]
-		       : 512;
+		   ? sw[4]
+		   : 512;
 	if ((uint8_t *)fp + *len > (uint8_t *)c->region + CTX_SIZE)
 		return NULL;
 	return fp;
@@ -687,23 +689,23 @@ static int systrap_set_fpstate(struct platform_ctx *c,
 }
 
 const struct platform_ops platform_systrap_ops = {
-	.name = "systrap",
-	.init = systrap_init,
-	.new_as = systrap_new_as,
-	.fork_as = systrap_fork_as,
-	.new_thread = systrap_new_thread,
-	.release = systrap_release,
-	.adopt = systrap_adopt,
-	.destroy = systrap_destroy,
-	.switch_to = systrap_switch_to,
-	.interrupt = systrap_interrupt,
-	.mmap = systrap_mmap,
-	.munmap = systrap_munmap,
-	.mprotect = systrap_mprotect,
-	.mremap = systrap_mremap,
-	.madvise = systrap_madvise,
-	.read_mem = systrap_read_mem,
-	.write_mem = systrap_write_mem,
-	.get_fpstate = systrap_get_fpstate,
-	.set_fpstate = systrap_set_fpstate,
+    .name = "systrap",
+    .init = systrap_init,
+    .new_as = systrap_new_as,
+    .fork_as = systrap_fork_as,
+    .new_thread = systrap_new_thread,
+    .release = systrap_release,
+    .adopt = systrap_adopt,
+    .destroy = systrap_destroy,
+    .switch_to = systrap_switch_to,
+    .interrupt = systrap_interrupt,
+    .mmap = systrap_mmap,
+    .munmap = systrap_munmap,
+    .mprotect = systrap_mprotect,
+    .mremap = systrap_mremap,
+    .madvise = systrap_madvise,
+    .read_mem = systrap_read_mem,
+    .write_mem = systrap_write_mem,
+    .get_fpstate = systrap_get_fpstate,
+    .set_fpstate = systrap_set_fpstate,
 };

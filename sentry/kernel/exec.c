@@ -20,18 +20,32 @@
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/vfs.h"
 
-#define STACK_SIZE (8ULL << 20)
-#define MAX_ARG_STRLEN 131072
-#define MAX_ARG_TOTAL (2ULL << 20)
+#define STACK_SIZE	 (8ULL << 20)
+#define MAX_ARG_STRLEN	 131072
+#define MAX_ARG_TOTAL	 (2ULL << 20)
 #define MAX_SCRIPT_DEPTH 4
 
 /* Linux auxv types. */
 enum {
-	AT_NULL_ = 0, AT_PHDR_ = 3, AT_PHENT_ = 4, AT_PHNUM_ = 5,
-	AT_PAGESZ_ = 6, AT_BASE_ = 7, AT_FLAGS_ = 8, AT_ENTRY_ = 9,
-	AT_UID_ = 11, AT_EUID_ = 12, AT_GID_ = 13, AT_EGID_ = 14,
-	AT_PLATFORM_ = 15, AT_HWCAP_ = 16, AT_CLKTCK_ = 17, AT_SECURE_ = 23,
-	AT_RANDOM_ = 25, AT_HWCAP2_ = 26, AT_EXECFN_ = 31,
+	AT_NULL_ = 0,
+	AT_PHDR_ = 3,
+	AT_PHENT_ = 4,
+	AT_PHNUM_ = 5,
+	AT_PAGESZ_ = 6,
+	AT_BASE_ = 7,
+	AT_FLAGS_ = 8,
+	AT_ENTRY_ = 9,
+	AT_UID_ = 11,
+	AT_EUID_ = 12,
+	AT_GID_ = 13,
+	AT_EGID_ = 14,
+	AT_PLATFORM_ = 15,
+	AT_HWCAP_ = 16,
+	AT_CLKTCK_ = 17,
+	AT_SECURE_ = 23,
+	AT_RANDOM_ = 25,
+	AT_HWCAP2_ = 26,
+	AT_EXECFN_ = 31,
 	AT_MINSIGSTKSZ_ = 51,
 };
 
@@ -103,14 +117,15 @@ static int map_segments(struct task *t, struct file *f, struct elf_info *ei,
 			uint64_t s = ph->p_filesz ? PAGE_UP(file_end) : start;
 			r = mm_map(t, s, PAGE_UP(mem_end) - s, prot,
 				   LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS |
-					   LINUX_MAP_FIXED,
+				       LINUX_MAP_FIXED,
 				   NULL, 0, NULL);
 			if (r < 0)
 				return r;
 		}
 		if (!img->phdr && ei->phoff >= ph->p_offset &&
 		    ei->phoff < ph->p_offset + ph->p_filesz)
-			img->phdr = bias + ph->p_vaddr + (ei->phoff - ph->p_offset);
+			img->phdr =
+			    bias + ph->p_vaddr + (ei->phoff - ph->p_offset);
 		if (PAGE_UP(mem_end) > img->end)
 			img->end = PAGE_UP(mem_end);
 	}
@@ -150,8 +165,9 @@ static int strvec_from(struct strvec *s, char *const src[])
 }
 
 /* Build argv, envp, auxv on the new stack; returns the initial rsp. */
-static long build_stack(struct task *t, struct strvec *argv, struct strvec *envp,
-			const char *execfn, uint64_t *aux, int naux)
+static long build_stack(struct task *t, struct strvec *argv,
+			struct strvec *envp, const char *execfn, uint64_t *aux,
+			int naux)
 {
 	struct mm *mm = t->mm;
 	uint64_t top = MM_STACK_TOP, p, strings_size = 0, *words;
@@ -171,7 +187,7 @@ static long build_stack(struct task *t, struct strvec *argv, struct strvec *envp
 	r = mm_map(t, top - STACK_SIZE, STACK_SIZE,
 		   LINUX_PROT_READ | LINUX_PROT_WRITE,
 		   LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS | LINUX_MAP_FIXED |
-			   LINUX_MAP_GROWSDOWN,
+		       LINUX_MAP_GROWSDOWN,
 		   NULL, 0, "[stack]");
 	if (r < 0)
 		return r;
@@ -354,8 +370,8 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 			err = -LINUX_ELOOP;
 			goto out;
 		}
-		err = script_parse(hdr, n, interp_path, sizeof(interp_path), arg,
-				   sizeof(arg));
+		err = script_parse(hdr, n, interp_path, sizeof(interp_path),
+				   arg, sizeof(arg));
 		if (err)
 			goto out;
 		/* argv becomes: interp [arg] script argv[1...] */
@@ -561,7 +577,8 @@ int boot_init_task(struct task *t, const char *cmd, char *const argv[],
 		dirs = strdup(path);
 		for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
 		     d = strtok_r(NULL, ":", &save)) {
-			snprintf(full, sizeof(full), "%s/%s", *d ? d : ".", cmd);
+			snprintf(full, sizeof(full), "%s/%s", *d ? d : ".",
+				 cmd);
 			err = kernel_execve(t, full, argv, envp);
 			if (err == -LINUX_EACCES)
 				saw_eacces = 1;

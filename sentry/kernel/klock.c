@@ -113,8 +113,8 @@ int task_wait(struct task *t, struct waitq *wq, const struct timespec *deadline)
 int task_wait_host_fd(struct task *t, int hostfd, short events)
 {
 	struct pollfd p[2] = {
-		{.fd = hostfd, .events = events},
-		{.fd = t->intr_efd, .events = POLLIN},
+	    {.fd = hostfd, .events = events},
+	    {.fd = t->intr_efd, .events = POLLIN},
 	};
 	uint64_t junk;
 	int ret = 0;

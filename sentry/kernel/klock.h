@@ -41,7 +41,8 @@ void waitq_wake_all(struct waitq *wq);
  * Returns 0 when woken (re-check your condition: wakeups may be spurious),
  * -LINUX_ETIMEDOUT at the deadline, or -LINUX_ERESTARTSYS when a signal is
  * pending for t or the task is being killed. */
-int task_wait(struct task *t, struct waitq *wq, const struct timespec *deadline);
+int task_wait(struct task *t, struct waitq *wq,
+	      const struct timespec *deadline);
 
 /* Like task_wait without deadline, but only SIGKILL/exit (t->killed)
  * interrupts it (Linux's TASK_KILLABLE): for waits past a point of no

@@ -39,8 +39,9 @@ long proc_render(struct task *target, const char *what, char **out)
 	FILE *f;
 
 	if (!strcmp(what, "maps"))
-		return target->mm ? mm_render_maps(target->mm, out)
-				  : (*out = strdup("")) ? 0 : -LINUX_ENOMEM;
+		return target->mm	     ? mm_render_maps(target->mm, out)
+		       : (*out = strdup("")) ? 0
+					     : -LINUX_ENOMEM;
 	if (!strcmp(what, "cmdline"))
 		return target->mm ? read_range(target, target->mm->arg_start,
 					       target->mm->arg_end, out)
@@ -56,8 +57,8 @@ long proc_render(struct task *target, const char *what, char **out)
 	if (!strcmp(what, "comm")) {
 		fprintf(f, "%s\n", target->comm);
 	} else if (!strcmp(what, "stat")) {
-		uint64_t vsz = target->mm ? vma_total_size(&target->mm->vmas)
-					  : 0;
+		uint64_t vsz =
+		    target->mm ? vma_total_size(&target->mm->vmas) : 0;
 		int64_t start = tg->start_time_ns / 10000000;
 		fprintf(f,
 			"%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 "
@@ -69,12 +70,11 @@ long proc_render(struct task *target, const char *what, char **out)
 			(unsigned long long)vsz,
 			(unsigned long long)(vsz / 4096 / 4),
 			(unsigned long long)target->blocked,
-			(unsigned long long)0,
-			(unsigned long long)0);
+			(unsigned long long)0, (unsigned long long)0);
 	} else if (!strcmp(what, "status")) {
 		struct cred *c = &target->cred;
-		uint64_t vsz = target->mm ? vma_total_size(&target->mm->vmas)
-					  : 0;
+		uint64_t vsz =
+		    target->mm ? vma_total_size(&target->mm->vmas) : 0;
 		fprintf(f, "Name:\t%s\n", target->comm);
 		fprintf(f, "Umask:\t0022\n");
 		fprintf(f, "State:\t%c (%s)\n", state_char(target),
@@ -90,13 +90,16 @@ long proc_render(struct task *target, const char *what, char **out)
 		for (uint32_t i = 0; i < c->ngroups; i++)
 			fprintf(f, "%u ", c->groups[i]);
 		fprintf(f, "\n");
-		fprintf(f, "VmSize:\t%8llu kB\n", (unsigned long long)vsz / 1024);
+		fprintf(f, "VmSize:\t%8llu kB\n",
+			(unsigned long long)vsz / 1024);
 		fprintf(f, "Threads:\t%d\n", tg->nthreads_live);
 		fprintf(f, "SigQ:\t0/95000\n");
-		fprintf(f, "SigPnd:\t%016llx\n", (unsigned long long)target->pending);
+		fprintf(f, "SigPnd:\t%016llx\n",
+			(unsigned long long)target->pending);
 		fprintf(f, "ShdPnd:\t%016llx\n",
 			(unsigned long long)tg->shared_pending);
-		fprintf(f, "SigBlk:\t%016llx\n", (unsigned long long)target->blocked);
+		fprintf(f, "SigBlk:\t%016llx\n",
+			(unsigned long long)target->blocked);
 		uint64_t ign = 0, cgt = 0;
 		for (int s = 1; s <= LINUX_NSIG; s++) {
 			if (tg->sighand->act[s].handler == 1)
@@ -107,11 +110,13 @@ long proc_render(struct task *target, const char *what, char **out)
 		fprintf(f, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
 			(unsigned long long)ign, (unsigned long long)cgt);
 		fprintf(f, "CapInh:\t0000000000000000\n");
-		fprintf(f, "CapPrm:\t%s\n", c->euid == 0 ? "000001ffffffffff"
-							: "0000000000000000");
-		fprintf(f, "CapEff:\t%s\n", c->euid == 0 ? "000001ffffffffff"
-							: "0000000000000000");
-		fprintf(f, "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n");
+		fprintf(f, "CapPrm:\t%s\n",
+			c->euid == 0 ? "000001ffffffffff" : "0000000000000000");
+		fprintf(f, "CapEff:\t%s\n",
+			c->euid == 0 ? "000001ffffffffff" : "0000000000000000");
+		fprintf(
+		    f,
+		    "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n");
 		fprintf(f, "NoNewPrivs:\t0\nSeccomp:\t0\n");
 		fprintf(f, "Cpus_allowed_list:\t0-1\n");
 		fprintf(f, "voluntary_ctxt_switches:\t0\n"

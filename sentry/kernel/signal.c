@@ -47,13 +47,13 @@ struct rt_sigframe {
 _Static_assert(sizeof(struct linux_sigcontext) == 256, "sigcontext");
 _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo");
 
-#define UC_FP_XSTATE 0x1
-#define UC_SIGCONTEXT_SS 0x2
+#define UC_FP_XSTATE	     0x1
+#define UC_SIGCONTEXT_SS     0x2
 #define UC_STRICT_RESTORE_SS 0x4
-#define FP_XSTATE_MAGIC1 0x46505853U
-#define FP_XSTATE_MAGIC2 0x46505845U
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
+#define FP_XSTATE_MAGIC1     0x46505853U
+#define FP_XSTATE_MAGIC2     0x46505845U
+#define SS_ONSTACK	     1
+#define SS_DISABLE	     2
 
 bool sig_default_ignored(int sig)
 {
@@ -334,13 +334,13 @@ static int build_frame(struct task *t, int sig, struct linux_sigaction *act,
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = act->restorer;
-	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS |
-			    UC_STRICT_RESTORE_SS;
+	frame.uc.uc_flags =
+	    UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	frame.uc.uc_stack.ss_sp = t->altstack_sp;
 	frame.uc.uc_stack.ss_size = t->altstack_size;
 	frame.uc.uc_stack.ss_flags =
-		!t->altstack_size ? SS_DISABLE
-				  : (onstack ? SS_ONSTACK : t->altstack_flags);
+	    !t->altstack_size ? SS_DISABLE
+			      : (onstack ? SS_ONSTACK : t->altstack_flags);
 	struct linux_sigcontext *sc = &frame.uc.uc_mcontext;
 	sc->r8 = r->r8, sc->r9 = r->r9, sc->r10 = r->r10, sc->r11 = r->r11;
 	sc->r12 = r->r12, sc->r13 = r->r13, sc->r14 = r->r14, sc->r15 = r->r15;
@@ -496,8 +496,8 @@ long signal_sigreturn(struct task *t)
 			goto bad;
 		fp.len = (sw[0] == FP_XSTATE_MAGIC1 && sw[4] >= 512 &&
 			  sw[4] <= PLATFORM_FPSTATE_MAX)
-				 ? sw[4]
-				 : 512;
+			     ? sw[4]
+			     : 512;
 		if (copy_in(t, sc->fpstate, fp.data, fp.len))
 			goto bad;
 		if (plat->set_fpstate(t->pctx, &fp))
@@ -539,7 +539,8 @@ int send_signal_task(struct task *t, int sig, const struct linux_siginfo *info)
 	    (act->handler == 1 ||
 	     (act->handler == 0 && sig_default_ignored(sig))))
 		return 0;
-	int err = make_pending(&t->pending, t->pending_info, &t->rtq, sig, info);
+	int err =
+	    make_pending(&t->pending, t->pending_info, &t->rtq, sig, info);
 	if (err)
 		return err;
 	if (!(t->blocked & SIGBIT(sig)))

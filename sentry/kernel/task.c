@@ -357,10 +357,9 @@ static void handle_syscall(struct task *t)
 	if (ret == SYSCALL_KEEP_REGS)
 		return;
 	r->rax = ret;
-	t->syscall_restartable = ret == -LINUX_ERESTARTSYS ||
-				 ret == -LINUX_ERESTARTNOINTR ||
-				 ret == -LINUX_ERESTARTNOHAND ||
-				 ret == -LINUX_ERESTART_RESTARTBLOCK;
+	t->syscall_restartable =
+	    ret == -LINUX_ERESTARTSYS || ret == -LINUX_ERESTARTNOINTR ||
+	    ret == -LINUX_ERESTARTNOHAND || ret == -LINUX_ERESTART_RESTARTBLOCK;
 }
 
 void task_run_loop(struct task *t)

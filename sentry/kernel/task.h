@@ -20,7 +20,7 @@
 #include "sentry/kernel/klock.h"
 
 struct mm;
-struct fdtable; /* vfs/fdtable.h */
+struct fdtable;	   /* vfs/fdtable.h */
 struct fs_context; /* vfs/fs_context.h: root, cwd, umask */
 struct file;
 
@@ -63,7 +63,6 @@ struct linux_siginfo {
 	};
 };
 
-
 /* A queued real-time signal (standard signals coalesce and need none). */
 struct sigq {
 	struct sigq *next;
@@ -90,9 +89,9 @@ struct thread_group {
 	struct linux_siginfo shared_info[LINUX_NSIG + 1];
 	struct sigq *shared_rtq;
 	struct waitq child_wq; /* parent sleeps here in wait4 */
-	bool exiting;	 /* exit_group started */
-	bool zombie;	 /* all threads exited; waits for reaping */
-	bool stopped;	  /* job-control stop in effect */
+	bool exiting;	       /* exit_group started */
+	bool zombie;	       /* all threads exited; waits for reaping */
+	bool stopped;	       /* job-control stop in effect */
 	int stop_sig;
 	bool stop_report; /* stop not yet reported to wait(WUNTRACED) */
 	bool cont_report; /* continue not yet reported to wait(WCONTINUED) */
@@ -120,7 +119,8 @@ struct task {
 	struct platform_ctx *pctx;
 	struct platform_regs regs;
 	linux_sigset_t blocked, pending, saved_mask;
-	bool has_saved_mask; /* restore after a signal frame (sigsuspend, ppoll) */
+	bool has_saved_mask; /* restore after a signal frame (sigsuspend, ppoll)
+			      */
 	struct linux_siginfo pending_info[LINUX_NSIG + 1];
 	struct sigq *rtq;
 	enum { TS_KERNEL, TS_APP, TS_BLOCKED } state;
@@ -131,8 +131,8 @@ struct task {
 	pthread_t thread;
 	pthread_cond_t cond;
 	struct waiter *waiting;
-	int intr_efd;	/* eventfd that interrupts a host-fd wait */
-	bool killed;	/* SIGKILL / exit_group: unwind and exit */
+	int intr_efd; /* eventfd that interrupts a host-fd wait */
+	bool killed;  /* SIGKILL / exit_group: unwind and exit */
 	bool exited;
 	int exit_code;
 	struct task *vfork_parent; /* released when this task execs or exits */

@@ -97,7 +97,8 @@ int filecache_get(struct file *f, uint64_t need, uint64_t *memfd_off)
 	 * somewhere (copy-on-write snapshots keep reading it), so it is not
 	 * freed here; it goes with the inode. */
 	if (fc) {
-		log_debug("filecache: reload ino %lu", (unsigned long)inode->ino);
+		log_debug("filecache: reload ino %lu",
+			  (unsigned long)inode->ino);
 		free(fc);
 		inode->mm_private = NULL;
 	}

@@ -30,8 +30,8 @@ static void backing_unref(void *b)
 }
 
 static const struct vma_ops backing_ops = {
-	.ref = backing_ref,
-	.unref = backing_unref,
+    .ref = backing_ref,
+    .unref = backing_unref,
 };
 
 struct mm *mm_new(void)
@@ -80,7 +80,8 @@ static int host_err(long r)
 /* Write back the shared, writable file mappings in [start, end). */
 static void writeback_range(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v)) {
+	for (struct vma *v = vma_first(&mm->vmas); v;
+	     v = vma_next(&mm->vmas, v)) {
 		uint64_t s, e;
 		if (v->end <= start || v->start >= end)
 			continue;
@@ -212,7 +213,7 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 		if (r >= 0 && in < len)
 			r = plat->mmap(t->pctx, addr + in, len - in, 0,
 				       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS |
-					       MAP_NORESERVE,
+					   MAP_NORESERVE,
 				       -1, 0);
 	} else {
 		r = plat->mmap(t->pctx, addr, len, prot & 7, hflags, fd, moff);

@@ -26,14 +26,14 @@ struct inode;
 extern const struct platform_ops *plat;
 
 #undef PAGE_SIZE
-#define PAGE_SIZE 4096ULL
+#define PAGE_SIZE    4096ULL
 #define PAGE_DOWN(x) ((x) & ~(PAGE_SIZE - 1))
-#define PAGE_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define PAGE_UP(x)   (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 /* Layout, as Linux lays out a 47-bit address space without randomization. */
 #define MM_STACK_TOP (PLATFORM_APP_TOP - 0x22000ULL)
 #define MM_MMAP_BASE (MM_STACK_TOP - (128ULL << 20))
-#define MM_PIE_BASE 0x555555554000ULL
+#define MM_PIE_BASE  0x555555554000ULL
 
 struct mm {
 	int refs; /* tasks using it (CLONE_VM shares) */

@@ -15,15 +15,15 @@
 #include "sentry/mm/mm.h"
 #include "sentry/mm/usercopy.h"
 
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_WAIT	       0
+#define FUTEX_WAKE	       1
+#define FUTEX_REQUEUE	       3
+#define FUTEX_CMP_REQUEUE      4
+#define FUTEX_WAKE_OP	       5
+#define FUTEX_WAIT_BITSET      9
+#define FUTEX_WAKE_BITSET      10
+#define FUTEX_PRIVATE_FLAG     128
+#define FUTEX_CLOCK_REALTIME   256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffU
 
 struct fkey {
@@ -41,8 +41,7 @@ struct fwaiter {
 
 static struct fwaiter *waiters;
 
-static int make_key(struct task *t, uint64_t addr, bool private,
-		    struct fkey *k)
+static int make_key(struct task *t, uint64_t addr, bool private, struct fkey *k)
 {
 	if (addr & 3)
 		return -LINUX_EINVAL;
@@ -160,8 +159,8 @@ static long do_wait(struct task *t, uint64_t addr, bool private, uint32_t val,
 	return 0;
 }
 
-static long requeue(struct task *t, uint64_t addr, uint64_t addr2,
-		    bool private, int nwake, int nreq, bool cmp, uint32_t val)
+static long requeue(struct task *t, uint64_t addr, uint64_t addr2, bool private,
+		    int nwake, int nreq, bool cmp, uint32_t val)
 {
 	struct fkey k1, k2;
 	int err, woken, moved = 0;
@@ -190,8 +189,8 @@ static long requeue(struct task *t, uint64_t addr, uint64_t addr2,
 	return woken + (cmp ? moved : 0);
 }
 
-static long wake_op(struct task *t, uint64_t addr, uint64_t addr2,
-		    bool private, int n, int n2, uint32_t op)
+static long wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool private,
+		    int n, int n2, uint32_t op)
 {
 	struct fkey k1, k2;
 	uint32_t old, nv, oparg = (op >> 12) & 0xfff, cmparg = op & 0xfff;
@@ -208,23 +207,47 @@ static long wake_op(struct task *t, uint64_t addr, uint64_t addr2,
 	if (copy_in(t, addr2, &old, 4))
 		return -LINUX_EFAULT;
 	switch (kind) {
-	case 0: nv = oparg; break;
-	case 1: nv = old + oparg; break;
-	case 2: nv = old | oparg; break;
-	case 3: nv = old & ~oparg; break;
-	case 4: nv = old ^ oparg; break;
-	default: return -LINUX_ENOSYS;
+	case 0:
+		nv = oparg;
+		break;
+	case 1:
+		nv = old + oparg;
+		break;
+	case 2:
+		nv = old | oparg;
+		break;
+	case 3:
+		nv = old & ~oparg;
+		break;
+	case 4:
+		nv = old ^ oparg;
+		break;
+	default:
+		return -LINUX_ENOSYS;
 	}
 	if (copy_out(t, addr2, &nv, 4))
 		return -LINUX_EFAULT;
 	switch (cmp) {
-	case 0: cond = old == cmparg; break;
-	case 1: cond = old != cmparg; break;
-	case 2: cond = (int)old < (int)cmparg; break;
-	case 3: cond = (int)old <= (int)cmparg; break;
-	case 4: cond = (int)old > (int)cmparg; break;
-	case 5: cond = (int)old >= (int)cmparg; break;
-	default: return -LINUX_ENOSYS;
+	case 0:
+		cond = old == cmparg;
+		break;
+	case 1:
+		cond = old != cmparg;
+		break;
+	case 2:
+		cond = (int)old < (int)cmparg;
+		break;
+	case 3:
+		cond = (int)old <= (int)cmparg;
+		break;
+	case 4:
+		cond = (int)old > (int)cmparg;
+		break;
+	case 5:
+		cond = (int)old >= (int)cmparg;
+		break;
+	default:
+		return -LINUX_ENOSYS;
 	}
 	woken = wake(&k1, n, FUTEX_BITSET_MATCH_ANY);
 	if (cond)
@@ -252,8 +275,8 @@ long sys_futex(struct task *t, const uint64_t a[6])
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET: {
 		struct fkey k;
-		uint32_t bits = cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY
-						  : (uint32_t)a[5];
+		uint32_t bits =
+		    cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : (uint32_t)a[5];
 		int err = make_key(t, a[0], private, &k);
 		if (err)
 			return err;
@@ -265,8 +288,8 @@ long sys_futex(struct task *t, const uint64_t a[6])
 		return requeue(t, a[0], a[4], private, (int)val, (int)a[3],
 			       false, 0);
 	case FUTEX_CMP_REQUEUE:
-		return requeue(t, a[0], a[4], private, (int)val, (int)a[3], true,
-			       (uint32_t)a[5]);
+		return requeue(t, a[0], a[4], private, (int)val, (int)a[3],
+			       true, (uint32_t)a[5]);
 	case FUTEX_WAKE_OP:
 		return wake_op(t, a[0], a[4], private, (int)val, (int)a[3],
 			       (uint32_t)a[5]);

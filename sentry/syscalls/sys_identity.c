@@ -10,10 +10,22 @@
 
 #define KEEP ((uint32_t)-1)
 
-long sys_getuid(struct task *t, const uint64_t a[6]) { return t->cred.uid; }
-long sys_geteuid(struct task *t, const uint64_t a[6]) { return t->cred.euid; }
-long sys_getgid(struct task *t, const uint64_t a[6]) { return t->cred.gid; }
-long sys_getegid(struct task *t, const uint64_t a[6]) { return t->cred.egid; }
+long sys_getuid(struct task *t, const uint64_t a[6])
+{
+	return t->cred.uid;
+}
+long sys_geteuid(struct task *t, const uint64_t a[6])
+{
+	return t->cred.euid;
+}
+long sys_getgid(struct task *t, const uint64_t a[6])
+{
+	return t->cred.gid;
+}
+long sys_getegid(struct task *t, const uint64_t a[6])
+{
+	return t->cred.egid;
+}
 
 long sys_getresuid(struct task *t, const uint64_t a[6])
 {

@@ -14,7 +14,6 @@
 #include "sentry/kernel/version.h"
 #include "sentry/mm/usercopy.h"
 
-
 long sys_uname(struct task *t, const uint64_t a[6])
 {
 	char u[6][65];
@@ -76,7 +75,7 @@ long sys_sysinfo(struct task *t, const uint64_t a[6])
 		int64_t uptime;
 		uint64_t loads[3];
 		uint64_t totalram, freeram, sharedram, bufferram, totalswap,
-			freeswap;
+		    freeswap;
 		uint16_t procs, pad;
 		uint32_t pad2;
 		uint64_t totalhigh, freehigh;
@@ -100,7 +99,7 @@ long sys_sysinfo(struct task *t, const uint64_t a[6])
 }
 
 #define RLIM_INFINITY (~0ULL)
-#define RLIMIT_STACK 3
+#define RLIMIT_STACK  3
 #define RLIMIT_NOFILE 7
 
 /* Limits start as Linux's defaults for a fresh process. */
@@ -235,18 +234,18 @@ long sys_getcpu(struct task *t, const uint64_t a[6])
 	return 0;
 }
 
-#define PR_SET_PDEATHSIG 1
-#define PR_GET_PDEATHSIG 2
-#define PR_GET_DUMPABLE 3
-#define PR_SET_DUMPABLE 4
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
-#define PR_GET_SECCOMP 21
-#define PR_SET_NO_NEW_PRIVS 38
-#define PR_GET_NO_NEW_PRIVS 39
+#define PR_SET_PDEATHSIG       1
+#define PR_GET_PDEATHSIG       2
+#define PR_GET_DUMPABLE	       3
+#define PR_SET_DUMPABLE	       4
+#define PR_SET_NAME	       15
+#define PR_GET_NAME	       16
+#define PR_GET_SECCOMP	       21
+#define PR_SET_NO_NEW_PRIVS    38
+#define PR_GET_NO_NEW_PRIVS    39
 #define PR_SET_CHILD_SUBREAPER 36
 #define PR_GET_CHILD_SUBREAPER 37
-#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA	       0x53564d41
 
 long sys_prctl(struct task *t, const uint64_t a[6])
 {
@@ -271,7 +270,8 @@ long sys_prctl(struct task *t, const uint64_t a[6])
 	case PR_GET_NO_NEW_PRIVS:
 		return 0;
 	case PR_SET_VMA:
-		return -LINUX_EINVAL; /* as a kernel without CONFIG_ANON_VMA_NAME */
+		return -LINUX_EINVAL; /* as a kernel without
+					 CONFIG_ANON_VMA_NAME */
 	}
 	return -LINUX_EINVAL;
 }

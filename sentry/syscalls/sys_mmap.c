@@ -68,7 +68,7 @@ long sys_brk(struct task *t, const uint64_t a[6])
 		r = mm_map(t, old_end, new_end - old_end,
 			   LINUX_PROT_READ | LINUX_PROT_WRITE,
 			   LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS |
-				   LINUX_MAP_FIXED,
+			       LINUX_MAP_FIXED,
 			   NULL, 0, "[heap]");
 		if (r < 0)
 			return mm->brk_cur;
@@ -153,7 +153,7 @@ long sys_mremap(struct task *t, const uint64_t a[6])
 	}
 	/* A file mapping may not grow past the file's cached range. */
 	if (v->backing && v->off + (old - v->start) + newlen >
-				  filecache_len(((struct file *)v->backing)->inode))
+			      filecache_len(((struct file *)v->backing)->inode))
 		return -LINUX_ENOMEM;
 
 	if (flags & LINUX_MREMAP_FIXED) {

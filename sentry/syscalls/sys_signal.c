@@ -8,13 +8,13 @@
 #include "sentry/kernel/signal.h"
 #include "sentry/mm/usercopy.h"
 
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
+#define SIG_BLOCK     0
+#define SIG_UNBLOCK   1
+#define SIG_SETMASK   2
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
 #define SS_AUTODISARM (1U << 31)
-#define MINSIGSTKSZ 2048
+#define MINSIGSTKSZ   2048
 
 long sys_rt_sigaction(struct task *t, const uint64_t a[6])
 {
@@ -139,8 +139,8 @@ long sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
 			return -LINUX_EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -LINUX_EINVAL;
-		int64_t ns = now_ns(CLOCK_MONOTONIC) + ts.sec * 1000000000LL +
-			     ts.nsec;
+		int64_t ns =
+		    now_ns(CLOCK_MONOTONIC) + ts.sec * 1000000000LL + ts.nsec;
 		deadline.tv_sec = ns / 1000000000LL;
 		deadline.tv_nsec = ns % 1000000000LL;
 		dl = &deadline;
@@ -189,7 +189,8 @@ long sys_sigaltstack(struct task *t, const uint64_t a[6])
 			return -LINUX_EFAULT;
 		if (on)
 			return -LINUX_EPERM;
-		if (ss.flags & ~(SS_DISABLE | SS_ONSTACK | (int32_t)SS_AUTODISARM))
+		if (ss.flags &
+		    ~(SS_DISABLE | SS_ONSTACK | (int32_t)SS_AUTODISARM))
 			return -LINUX_EINVAL;
 		if (ss.flags & SS_DISABLE) {
 			t->altstack_sp = t->altstack_size = 0;

@@ -17,37 +17,37 @@
 #include "sentry/vfs/fs_context.h"
 #include "sentry/vfs/vfs.h"
 
-#define CSIGNAL 0x000000ff
-#define LCLONE_VM 0x00000100
-#define LCLONE_FS 0x00000200
-#define LCLONE_FILES 0x00000400
-#define LCLONE_SIGHAND 0x00000800
-#define LCLONE_PIDFD 0x00001000
-#define LCLONE_PTRACE 0x00002000
-#define LCLONE_VFORK 0x00004000
-#define LCLONE_PARENT 0x00008000
-#define LCLONE_THREAD 0x00010000
-#define LCLONE_NEWNS 0x00020000
-#define LCLONE_SYSVSEM 0x00040000
-#define LCLONE_SETTLS 0x00080000
-#define LCLONE_PARENT_SETTID 0x00100000
+#define CSIGNAL		      0x000000ff
+#define LCLONE_VM	      0x00000100
+#define LCLONE_FS	      0x00000200
+#define LCLONE_FILES	      0x00000400
+#define LCLONE_SIGHAND	      0x00000800
+#define LCLONE_PIDFD	      0x00001000
+#define LCLONE_PTRACE	      0x00002000
+#define LCLONE_VFORK	      0x00004000
+#define LCLONE_PARENT	      0x00008000
+#define LCLONE_THREAD	      0x00010000
+#define LCLONE_NEWNS	      0x00020000
+#define LCLONE_SYSVSEM	      0x00040000
+#define LCLONE_SETTLS	      0x00080000
+#define LCLONE_PARENT_SETTID  0x00100000
 #define LCLONE_CHILD_CLEARTID 0x00200000
-#define LCLONE_DETACHED 0x00400000
-#define LCLONE_UNTRACED 0x00800000
-#define LCLONE_CHILD_SETTID 0x01000000
-#define LCLONE_NEWCGROUP 0x02000000
-#define LCLONE_NEWUTS 0x04000000
-#define LCLONE_NEWIPC 0x08000000
-#define LCLONE_NEWUSER 0x10000000
-#define LCLONE_NEWPID 0x20000000
-#define LCLONE_NEWNET 0x40000000
-#define LCLONE_IO 0x80000000ULL
+#define LCLONE_DETACHED	      0x00400000
+#define LCLONE_UNTRACED	      0x00800000
+#define LCLONE_CHILD_SETTID   0x01000000
+#define LCLONE_NEWCGROUP      0x02000000
+#define LCLONE_NEWUTS	      0x04000000
+#define LCLONE_NEWIPC	      0x08000000
+#define LCLONE_NEWUSER	      0x10000000
+#define LCLONE_NEWPID	      0x20000000
+#define LCLONE_NEWNET	      0x40000000
+#define LCLONE_IO	      0x80000000ULL
 
 #define SUPPORTED_FLAGS                                                        \
-	(CSIGNAL | LCLONE_VM | LCLONE_FS | LCLONE_FILES | LCLONE_SIGHAND |         \
-	 LCLONE_VFORK | LCLONE_PARENT | LCLONE_THREAD | LCLONE_SYSVSEM |           \
-	 LCLONE_SETTLS | LCLONE_PARENT_SETTID | LCLONE_CHILD_CLEARTID |           \
-	 LCLONE_DETACHED | LCLONE_UNTRACED | LCLONE_CHILD_SETTID | LCLONE_IO |     \
+	(CSIGNAL | LCLONE_VM | LCLONE_FS | LCLONE_FILES | LCLONE_SIGHAND |     \
+	 LCLONE_VFORK | LCLONE_PARENT | LCLONE_THREAD | LCLONE_SYSVSEM |       \
+	 LCLONE_SETTLS | LCLONE_PARENT_SETTID | LCLONE_CHILD_CLEARTID |        \
+	 LCLONE_DETACHED | LCLONE_UNTRACED | LCLONE_CHILD_SETTID | LCLONE_IO | \
 	 LCLONE_PTRACE)
 
 static long do_clone(struct task *t, uint64_t flags, uint64_t stack,
@@ -102,14 +102,16 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack,
 	}
 
 	err = (flags & LCLONE_VM) ? plat->new_thread(t->pctx, &c->pctx)
-				 : plat->fork_as(t->pctx, &c->pctx);
+				  : plat->fork_as(t->pctx, &c->pctx);
 	if (err) {
 		err = -linux_errno_from_host(-err);
 		goto fail_tg;
 	}
 	c->mm = (flags & LCLONE_VM) ? mm_get(t->mm) : mm_fork(t->mm);
-	c->fdt = (flags & LCLONE_FILES) ? fdtable_get(t->fdt) : fdtable_dup(t->fdt);
-	c->fs = (flags & LCLONE_FS) ? fs_context_get(t->fs) : fs_context_dup(t->fs);
+	c->fdt =
+	    (flags & LCLONE_FILES) ? fdtable_get(t->fdt) : fdtable_dup(t->fdt);
+	c->fs =
+	    (flags & LCLONE_FS) ? fs_context_get(t->fs) : fs_context_dup(t->fs);
 	if (!c->mm || !c->fdt || !c->fs) {
 		err = -LINUX_ENOMEM;
 		goto fail_ctx;
@@ -150,7 +152,8 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack,
 
 	tg_add_thread(tg, c);
 	if (!(flags & LCLONE_THREAD))
-		tg_add_child((flags & LCLONE_PARENT) ? t->tg->parent : t->tg, tg);
+		tg_add_child((flags & LCLONE_PARENT) ? t->tg->parent : t->tg,
+			     tg);
 	if (flags & LCLONE_VFORK)
 		c->vfork_parent = t;
 	err = task_start(c);
@@ -203,7 +206,7 @@ long sys_clone(struct task *t, const uint64_t a[6])
 
 struct clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-		stack_size, tls, set_tid, set_tid_size, cgroup;
+	    stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
 long sys_clone3(struct task *t, const uint64_t a[6])
@@ -231,7 +234,8 @@ long sys_fork(struct task *t, const uint64_t a[6])
 
 long sys_vfork(struct task *t, const uint64_t a[6])
 {
-	return do_clone(t, LCLONE_VM | LCLONE_VFORK | LINUX_SIGCHLD, 0, 0, 0, 0);
+	return do_clone(t, LCLONE_VM | LCLONE_VFORK | LINUX_SIGCHLD, 0, 0, 0,
+			0);
 }
 
 /* Copy a NULL-terminated array of strings from the application. */
@@ -370,15 +374,15 @@ long sys_exit_group(struct task *t, const uint64_t a[6])
 	return 0;
 }
 
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WSTOPPED 2
-#define WEXITED 4
-#define WCONTINUED 8
-#define WNOWAIT 0x01000000
+#define WNOHANG	    1
+#define WUNTRACED   2
+#define WSTOPPED    2
+#define WEXITED	    4
+#define WCONTINUED  8
+#define WNOWAIT	    0x01000000
 #define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
+#define __WALL	    0x40000000
+#define __WCLONE    0x80000000
 
 static bool child_matches(struct task *t, struct thread_group *c, int idtype,
 			  int id)
@@ -404,7 +408,8 @@ static int wait_child(struct task *t, int idtype, int id, int options,
 {
 	for (;;) {
 		bool any = false;
-		for (struct thread_group *c = t->tg->children; c; c = c->sibling) {
+		for (struct thread_group *c = t->tg->children; c;
+		     c = c->sibling) {
 			if (!child_matches(t, c, idtype, id))
 				continue;
 			/* __WCLONE selects children whose exit signal is not
@@ -569,10 +574,10 @@ long sys_set_tid_address(struct task *t, const uint64_t a[6])
 	return t->tid;
 }
 
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
+#define ARCH_SET_GS    0x1001
+#define ARCH_SET_FS    0x1002
+#define ARCH_GET_FS    0x1003
+#define ARCH_GET_GS    0x1004
 #define ARCH_GET_CPUID 0x1011
 #define ARCH_SET_CPUID 0x1012
 

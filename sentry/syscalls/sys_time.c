@@ -17,17 +17,39 @@ struct linux_timespec {
 static int host_clock(int clk, clockid_t *out)
 {
 	switch (clk) {
-	case 0: *out = CLOCK_REALTIME; return 0;
-	case 1: *out = CLOCK_MONOTONIC; return 0;
-	case 2: *out = CLOCK_PROCESS_CPUTIME_ID; return 0;
-	case 3: *out = CLOCK_THREAD_CPUTIME_ID; return 0;
-	case 4: *out = CLOCK_MONOTONIC_RAW; return 0;
-	case 5: *out = CLOCK_REALTIME_COARSE; return 0;
-	case 6: *out = CLOCK_MONOTONIC_COARSE; return 0;
-	case 7: *out = CLOCK_BOOTTIME; return 0;
-	case 8: *out = CLOCK_REALTIME; return 0;  /* REALTIME_ALARM */
-	case 9: *out = CLOCK_BOOTTIME; return 0;  /* BOOTTIME_ALARM */
-	case 11: *out = CLOCK_TAI; return 0;
+	case 0:
+		*out = CLOCK_REALTIME;
+		return 0;
+	case 1:
+		*out = CLOCK_MONOTONIC;
+		return 0;
+	case 2:
+		*out = CLOCK_PROCESS_CPUTIME_ID;
+		return 0;
+	case 3:
+		*out = CLOCK_THREAD_CPUTIME_ID;
+		return 0;
+	case 4:
+		*out = CLOCK_MONOTONIC_RAW;
+		return 0;
+	case 5:
+		*out = CLOCK_REALTIME_COARSE;
+		return 0;
+	case 6:
+		*out = CLOCK_MONOTONIC_COARSE;
+		return 0;
+	case 7:
+		*out = CLOCK_BOOTTIME;
+		return 0;
+	case 8:
+		*out = CLOCK_REALTIME;
+		return 0; /* REALTIME_ALARM */
+	case 9:
+		*out = CLOCK_BOOTTIME;
+		return 0; /* BOOTTIME_ALARM */
+	case 11:
+		*out = CLOCK_TAI;
+		return 0;
 	}
 	return -LINUX_EINVAL;
 }

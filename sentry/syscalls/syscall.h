@@ -30,12 +30,23 @@ struct syscall_entry {
 
 #define SYSCALL_TABLE_SIZE 512
 
-#define SYS_OK(n) {.name = #n, .fn = sys_##n, .status = SYS_STATUS_SUPPORTED}
-#define SYS_PARTIAL(n, why)                                                     \
-	{.name = #n, .fn = sys_##n, .status = SYS_STATUS_PARTIAL, .note = why}
-#define SYS_NONE(n) {.name = #n, .status = SYS_STATUS_UNSUPPORTED}
-#define SYS_NONE_WHY(n, why)                                                    \
-	{.name = #n, .status = SYS_STATUS_UNSUPPORTED, .note = why}
+#define SYS_OK(n)                                                              \
+	{                                                                      \
+		.name = #n, .fn = sys_##n, .status = SYS_STATUS_SUPPORTED      \
+	}
+#define SYS_PARTIAL(n, why)                                                    \
+	{                                                                      \
+		.name = #n, .fn = sys_##n, .status = SYS_STATUS_PARTIAL,       \
+		.note = why                                                    \
+	}
+#define SYS_NONE(n)                                                            \
+	{                                                                      \
+		.name = #n, .status = SYS_STATUS_UNSUPPORTED                   \
+	}
+#define SYS_NONE_WHY(n, why)                                                   \
+	{                                                                      \
+		.name = #n, .status = SYS_STATUS_UNSUPPORTED, .note = why      \
+	}
 
 extern const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE];
 

@@ -4,6 +4,8 @@
 #include "sentry/syscalls/syscall.h"
 #include "sentry/syscalls/handlers.h"
 
+/* One line per syscall (tools/settable.py edits them): not reflowed. */
+/* clang-format off */
 const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
 	[0] = SYS_OK(read),
 	[1] = SYS_OK(write),
@@ -385,3 +387,4 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
 	[466] = SYS_NONE(removexattrat),
 	[467] = SYS_NONE(open_tree_attr),
 };
+/* clang-format on */

@@ -76,8 +76,8 @@ static void test_fatal_signal_panics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_panic_report),
-		cmocka_unit_test(test_fatal_signal_panics),
+	    cmocka_unit_test(test_panic_report),
+	    cmocka_unit_test(test_fatal_signal_panics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

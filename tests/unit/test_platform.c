@@ -21,15 +21,17 @@ static int memfd = -1;
 #define DATA 0x500000ULL
 
 /* mov $39, %eax; syscall; mov $60, %eax; syscall; (loop) jmp . */
-static const uint8_t prog[] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05,
-			       0xb8, 60, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xfe};
+static const uint8_t prog[] = {0xb8, 39, 0, 0, 0,    0x0f, 0x05, 0xb8,
+			       60,   0,	 0, 0, 0x0f, 0x05, 0xeb, 0xfe};
 
 static void setup_code(struct platform_ctx *c)
 {
 	assert_int_equal(P->mmap(c, CODE, 4096, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+				 0),
 			 CODE);
-	assert_int_equal(P->write_mem(c, CODE, prog, sizeof(prog)), sizeof(prog));
+	assert_int_equal(P->write_mem(c, CODE, prog, sizeof(prog)),
+			 sizeof(prog));
 	assert_int_equal(P->mprotect(c, CODE, 4096, PROT_READ | PROT_EXEC), 0);
 }
 
@@ -67,7 +69,8 @@ static void test_fork_cow(void **state)
 	uint32_t v = 1, w = 0;
 	assert_int_equal(P->new_as(&c), 0);
 	assert_int_equal(P->mmap(c, DATA, 4096, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+				 0),
 			 DATA);
 	assert_int_equal(P->write_mem(c, DATA, &v, 4), 4);
 	assert_int_equal(P->fork_as(c, &f), 0);
@@ -131,15 +134,16 @@ static int setup_systrap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_run_syscalls),
-		cmocka_unit_test(test_fork_cow),
-		cmocka_unit_test(test_thread_handoff),
+	    cmocka_unit_test(test_run_syscalls),
+	    cmocka_unit_test(test_fork_cow),
+	    cmocka_unit_test(test_thread_handoff),
 	};
 	int failed;
 
 	memfd = memfd_create("test-memory", 0);
-	failed = cmocka_run_group_tests_name("ptrace", tests, setup_ptrace, NULL);
-	failed += cmocka_run_group_tests_name("systrap", tests, setup_systrap,
-					      NULL);
+	failed =
+	    cmocka_run_group_tests_name("ptrace", tests, setup_ptrace, NULL);
+	failed +=
+	    cmocka_run_group_tests_name("systrap", tests, setup_systrap, NULL);
 	return failed;
 }

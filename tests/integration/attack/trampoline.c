@@ -25,8 +25,7 @@ static const unsigned char *find_syscall_insn(void)
 
 /* Jump to the instruction with the registers of a syscall. Whatever the
  * stub code does after it is not ours: expect a fault, or a return. */
-static long jump(const unsigned char *insn, long nr, long a0, long a1,
-		 long a2)
+static long jump(const unsigned char *insn, long nr, long a0, long a1, long a2)
 {
 	long ret;
 	register long r10 __asm__("r10") = 0;
@@ -35,8 +34,8 @@ static long jump(const unsigned char *insn, long nr, long a0, long a1,
 			 "jmp *%[target]\n\t"
 			 "1:"
 			 : "=a"(ret)
-			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10),
-			   [target] "r"(insn)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2),
+			   "r"(r10), [target] "r"(insn)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
