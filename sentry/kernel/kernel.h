@@ -13,6 +13,9 @@ extern struct thread_group *init_tg;
 
 /* A new task struct with a fresh tid (not yet in a thread group). */
 struct task *task_alloc(void);
+/* Free a task from task_alloc that never joined a group nor ran (clone
+ * failed half-way); it holds no mm, files or context. */
+void task_free_unstarted(struct task *t);
 /* A new thread group with the given pid. */
 struct thread_group *tg_alloc(int pid);
 void tg_add_thread(struct thread_group *tg, struct task *t);

@@ -215,6 +215,14 @@ static void task_unlink(struct task *t)
 		}
 }
 
+void task_free_unstarted(struct task *t)
+{
+	task_unlink(t);
+	close(t->intr_efd);
+	pthread_cond_destroy(&t->cond);
+	free(t);
+}
+
 void sighand_put(struct sighand *sh)
 {
 	if (sh && --sh->refs == 0)

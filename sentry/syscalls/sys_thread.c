@@ -184,17 +184,11 @@ fail_ctx:
 	c->fs = NULL;
 fail_tg:
 	if (!(flags & LCLONE_THREAD)) {
-		tg_add_thread(tg, c);
-		c->exited = true;
 		tg->zombie = true;
-		tg_release(tg);
-		return err;
+		tg_release(tg); /* no threads yet: frees the group only */
 	}
 fail_task:
-	c->exited = true;
-	c->tid = -1; /* never visible; freed with the group */
-	tg_add_thread(t->tg, c);
-	t->tg->nthreads_live--;
+	task_free_unstarted(c);
 	return err;
 }
 
