@@ -1,7 +1,11 @@
 #define _GNU_SOURCE
 #include "platform/common.h"
+#include "platform/platform.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -42,4 +46,47 @@ void stub_child_cleanup(int keep_a, int keep_b)
 		from = keep[i] + 1;
 	}
 	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+struct platform_vdso platform_vdso;
+
+void platform_vdso_probe(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	struct platform_vdso v;
+	char line[512];
+
+	memset(&v, 0, sizeof(v));
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && v.n < 4) {
+		unsigned long lo, hi;
+		char perms[8], name[64] = "";
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %63s", &lo, &hi, perms,
+			   name) < 3)
+			continue;
+		if (strncmp(name, "[vvar", 5) && strcmp(name, "[vdso]"))
+			continue;
+		v.r[v.n].lo = lo;
+		v.r[v.n].hi = hi;
+		v.r[v.n].prot = (perms[0] == 'r' ? PROT_READ : 0) |
+				(perms[2] == 'x' ? PROT_EXEC : 0);
+		snprintf(v.r[v.n].name, sizeof(v.r[v.n].name), "%s", name);
+		if (!strcmp(name, "[vdso]"))
+			v.ehdr = lo;
+		v.n++;
+	}
+	fclose(f);
+	if (!v.n || !v.ehdr)
+		return;
+	v.lo = v.r[0].lo;
+	v.hi = v.r[v.n - 1].hi;
+	/* One contiguous range, inside the application's part of the address
+	 * space (the platform's own area starts at PLATFORM_APP_TOP). */
+	for (int i = 1; i < v.n; i++)
+		if (v.r[i].lo != v.r[i - 1].hi)
+			return;
+	if (v.lo < PLATFORM_APP_MIN || v.hi > PLATFORM_APP_TOP)
+		return;
+	platform_vdso = v;
 }

@@ -110,6 +110,24 @@ struct platform_ops {
 extern const struct platform_ops platform_ptrace_ops;
 extern const struct platform_ops platform_systrap_ops;
 
+/* The host's vDSO (and its data pages), inherited by every stub from the
+ * sentry and left mapped there at the same address, so that applications
+ * read the clock without a syscall (the sandbox's clocks are the host's).
+ * Found by platform_vdso_probe() before the sentry leaves the host's /proc;
+ * n == 0 when absent or when it would collide with the platform's area. */
+struct platform_vdso {
+	int n;
+	struct {
+		uint64_t lo, hi;
+		int prot; /* PROT_* */
+		char name[16];
+	} r[4];
+	uint64_t lo, hi; /* the whole range */
+	uint64_t ehdr;	 /* the [vdso] ELF image: AT_SYSINFO_EHDR */
+};
+extern struct platform_vdso platform_vdso;
+void platform_vdso_probe(void);
+
 /* The lowest and highest (exclusive) addresses an application may map;
  * the trampoline lives above app_top. */
 #define PLATFORM_APP_MIN 0x10000ULL

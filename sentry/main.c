@@ -311,6 +311,7 @@ int main(int argc, char **argv)
 
 	panic_install_handlers();
 	procfs_preload();
+	platform_vdso_probe();
 	if (pivot)
 		pivot_into_empty_root();
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

@@ -130,7 +130,10 @@ static void __attribute__((noreturn)) stub_child(void)
 	memcpy(page, stub_code_start, stub_code_end - stub_code_start);
 	if (mprotect(page, STUB_SIZE, PROT_READ | PROT_EXEC) < 0)
 		_exit(122);
-	((void (*)(uint64_t, uint64_t))page)(STUB_ADDR, STUB_SIZE);
+	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t))page)(
+	    STUB_ADDR, STUB_SIZE,
+	    platform_vdso.n ? platform_vdso.lo : STUB_ADDR,
+	    platform_vdso.n ? platform_vdso.hi : STUB_ADDR);
 	_exit(123);
 }
 

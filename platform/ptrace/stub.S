@@ -9,13 +9,22 @@
 	.globl stub_off_park, stub_off_syscall
 stub_code_start:
 /* Entered once, right after the stub process is forked: rdi = address of
- * this page, rsi = its size. Unmap everything else, then report "ready". */
+ * this page, rsi = its size, [rdx, rcx) a range to keep (the host's vDSO,
+ * which the application may use; empty when rdx == rcx). Unmap everything
+ * else, then report "ready". */
 stub_init:
 	mov	%rdi, %r12
 	mov	%rsi, %r13
-	mov	$11, %eax		/* munmap(0, stub) */
+	mov	%rdx, %r14
+	mov	%rcx, %r15
+	mov	$11, %eax		/* munmap(0, keep_lo) */
 	xor	%edi, %edi
+	mov	%r14, %rsi
+	syscall
+	mov	$11, %eax		/* munmap(keep_hi, stub - keep_hi) */
+	mov	%r15, %rdi
 	mov	%r12, %rsi
+	sub	%r15, %rsi
 	syscall
 	mov	$11, %eax		/* munmap(stub+size, TASK_SIZE - that) */
 	lea	(%r12,%r13), %rdi

@@ -38,7 +38,8 @@
 systrap_stub_start:
 
 /* Entered once from the forked child: rdi = this page, rsi = its size,
- * rdx = first address to keep (the context area), rcx = end of it.
+ * rdx = first address to keep (the context area), rcx = end of it, [r8, r9)
+ * another range to keep below it (the host's vDSO; empty when r8 == r9).
  * Unmap everything else, then trap into the handler: the sentry takes
  * over from the first event. */
 stub_init:
@@ -46,9 +47,16 @@ stub_init:
 	mov	%rsi, %r13
 	mov	%rdx, %r14
 	mov	%rcx, %r15
-	mov	$11, %eax		/* munmap(0, ctx_start) */
+	mov	%r8, %rbx
+	mov	%r9, %rbp
+	mov	$11, %eax		/* munmap(0, vdso_lo) */
 	xor	%edi, %edi
+	mov	%rbx, %rsi
+	syscall
+	mov	$11, %eax		/* munmap(vdso_hi, ctx_start - vdso_hi) */
+	mov	%rbp, %rdi
 	mov	%r14, %rsi
+	sub	%rbp, %rsi
 	syscall
 	mov	$11, %eax		/* munmap(ctx_end, stub - ctx_end) */
 	mov	%r15, %rdi

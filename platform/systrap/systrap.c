@@ -376,9 +376,11 @@ stub_child(uint64_t region_stub, uint64_t region_off)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
 		_exit(124);
-	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t))(
-	    STUB_ADDR + systrap_off_init))(STUB_ADDR, STUB_SIZE, CTX_BASE,
-					   STUB_ADDR - CTX_SIZE);
+	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+		   uint64_t))(STUB_ADDR + systrap_off_init))(
+	    STUB_ADDR, STUB_SIZE, CTX_BASE, STUB_ADDR - CTX_SIZE,
+	    platform_vdso.n ? platform_vdso.lo : CTX_BASE,
+	    platform_vdso.n ? platform_vdso.hi : CTX_BASE);
 	_exit(125);
 }
 

@@ -46,6 +46,7 @@ enum {
 	AT_RANDOM_ = 25,
 	AT_HWCAP2_ = 26,
 	AT_EXECFN_ = 31,
+	AT_SYSINFO_EHDR_ = 33,
 	AT_MINSIGSTKSZ_ = 51,
 };
 
@@ -450,6 +451,18 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 	task_release_mm(t);
 
 	log_debug("exec: mapping");
+	/* The host's vDSO is already mapped in every stub: record it, so that
+	 * nothing is mapped over it and /proc/PID/maps shows it. */
+	for (int i = 0; i < platform_vdso.n; i++) {
+		struct vma v = {
+		    .start = platform_vdso.r[i].lo,
+		    .end = platform_vdso.r[i].hi,
+		    .prot = platform_vdso.r[i].prot,
+		    .flags = VMA_PRIVATE | VMA_ANONYMOUS,
+		    .name = platform_vdso.r[i].name,
+		};
+		vma_insert(&t->mm->vmas, &v);
+	}
 	uint64_t bias = 0;
 	if (ei.type == ET_DYN)
 		bias = MM_PIE_BASE - ei.min_vaddr;
@@ -474,6 +487,8 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 	}
 
 #define AUX(k, v) (aux[naux++] = (k), aux[naux++] = (v))
+	if (platform_vdso.n)
+		AUX(AT_SYSINFO_EHDR_, platform_vdso.ehdr);
 	AUX(AT_PHDR_, img.phdr);
 	AUX(AT_PHENT_, sizeof(Elf64_Phdr));
 	AUX(AT_PHNUM_, img.phnum);
