@@ -309,9 +309,11 @@ int main(int argc, char **argv)
 	 * sentry (pid 1 here) must do nothing. */
 	signal(SIGSTKFLT, SIG_IGN);
 
+	log_debug("boot: main");
 	panic_install_handlers();
 	procfs_preload();
 	platform_vdso_probe();
+	log_debug("boot: pivot");
 	if (pivot)
 		pivot_into_empty_root();
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
