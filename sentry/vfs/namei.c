@@ -603,6 +603,32 @@ static int walk_victim(const struct walk_ctx *wc, const char *path,
 	return ret;
 }
 
+/* What unlink and rmdir share once the victim's type is checked: the
+ * sticky-bit and permission check, busy mount points, the fs's operation,
+ * and dropping the dentry. */
+static int remove_entry(const struct walk_ctx *wc, struct path *parent,
+			struct dentry *v, const char *last, bool dir)
+{
+	struct inode *vi = v->inode, *di = parent->dentry->inode;
+	int (*op)(struct inode *, const char *, struct inode *) = NULL;
+	int ret = may_delete(wc, parent, vi);
+
+	if (ret < 0)
+		return ret;
+	if (v->mounted)
+		return -LINUX_EBUSY;
+	if (di->i_op)
+		op = dir ? di->i_op->rmdir : di->i_op->unlink;
+	if (!op)
+		return -LINUX_EPERM;
+	ret = op(di, last, vi);
+	if (ret == 0) {
+		v->deleted = true;
+		dcache_drop(v);
+	}
+	return ret;
+}
+
 int vfs_unlink(const struct walk_ctx *wc, const char *path)
 {
 	struct path parent;
@@ -626,23 +652,7 @@ int vfs_unlink(const struct walk_ctx *wc, const char *path)
 		ret = -LINUX_ENOTDIR;
 		goto out_v;
 	}
-	ret = may_delete(wc, &parent, vi);
-	if (ret < 0)
-		goto out_v;
-	if (v->mounted) {
-		ret = -LINUX_EBUSY;
-		goto out_v;
-	}
-	struct inode *di = parent.dentry->inode;
-	if (!di->i_op || !di->i_op->unlink) {
-		ret = -LINUX_EPERM;
-		goto out_v;
-	}
-	ret = di->i_op->unlink(di, last, vi);
-	if (ret == 0) {
-		v->deleted = true;
-		dcache_drop(v);
-	}
+	ret = remove_entry(wc, &parent, v, last, false);
 out_v:
 	dentry_put(v);
 out:
@@ -671,23 +681,7 @@ int vfs_rmdir(const struct walk_ctx *wc, const char *path)
 		ret = -LINUX_ENOTDIR;
 		goto out_v;
 	}
-	ret = may_delete(wc, &parent, vi);
-	if (ret < 0)
-		goto out_v;
-	if (v->mounted) {
-		ret = -LINUX_EBUSY;
-		goto out_v;
-	}
-	struct inode *di = parent.dentry->inode;
-	if (!di->i_op || !di->i_op->rmdir) {
-		ret = -LINUX_EPERM;
-		goto out_v;
-	}
-	ret = di->i_op->rmdir(di, last, vi);
-	if (ret == 0) {
-		v->deleted = true;
-		dcache_drop(v);
-	}
+	ret = remove_entry(wc, &parent, v, last, true);
 out_v:
 	dentry_put(v);
 out:
