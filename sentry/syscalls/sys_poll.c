@@ -1,5 +1,6 @@
 /* poll, ppoll, select, pselect6. See sys_poll.h. */
 #include "sentry/syscalls/sys_poll.h"
+#include "sentry/syscalls/poll_wait.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -17,7 +18,6 @@
 /* An interrupted poll/select is never restarted after a handler ran, even
  * with SA_RESTART; it is when no handler ran (Linux: ERESTARTNOHAND; poll's
  * restart block, which shortens the timeout, is not reproduced). */
-#define POLL_EINTR (-LINUX_ERESTARTNOHAND)
 
 #define POLLIN_SET                                                             \
 	(LINUX_POLLRDNORM | LINUX_POLLRDBAND | LINUX_POLLIN | LINUX_POLLHUP |  \
@@ -41,19 +41,7 @@ struct pentry {
 	unsigned got;
 };
 
-/* What one scan found to sleep on; holds a reference to every polled file
- * so that the wait queues stay valid while asleep. */
-struct wait_set {
-	struct file **held;
-	int nheld;
-	struct waitq *one; /* the first wait queue seen */
-	int nwq;	   /* 0, 1, or 2 meaning "several" */
-	int hostfd, nhost;
-	short hostev;
-	bool tick; /* some file changes readiness without waking anyone */
-};
-
-static void ws_release(struct wait_set *ws)
+void ws_release(struct wait_set *ws)
 {
 	for (int i = 0; i < ws->nheld; i++)
 		file_put(ws->held[i]);
@@ -66,8 +54,8 @@ static void ws_release(struct wait_set *ws)
 	ws->tick = false;
 }
 
-static void ws_add(struct wait_set *ws, struct file *f, struct waitq *wq,
-		   unsigned want)
+void ws_add(struct wait_set *ws, struct file *f, struct waitq *wq,
+	    unsigned want)
 {
 	ws->held[ws->nheld++] = f;
 	if (wq) {
@@ -112,8 +100,8 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
 
 /* Sleep until something in ws may have changed. 0 to re-scan,
  * -LINUX_ETIMEDOUT at the deadline, or -LINUX_ERESTARTSYS. */
-static int ws_wait(struct task *t, struct wait_set *ws,
-		   const struct timespec *deadline)
+int ws_wait(struct task *t, struct wait_set *ws,
+	    const struct timespec *deadline)
 {
 	if (!ws->tick && ws->nhost == 0 && ws->nwq <= 1)
 		return task_wait(t, ws->nwq ? ws->one : &poll_global_wq,
@@ -197,7 +185,7 @@ out:
 
 /* Absolute deadline from a relative timeout; false when it is so far away
  * that it is "never". */
-static bool deadline_from(struct timespec rel, struct timespec *abs)
+bool deadline_from(struct timespec rel, struct timespec *abs)
 {
 	if (rel.tv_sec > (int64_t)1 << 40)
 		return false;
@@ -229,7 +217,7 @@ static struct timespec remaining(const struct timespec *deadline)
  * t->saved_mask: restored here when the call completes, or by the signal
  * delivery code after the handler's frame is built when it is interrupted
  * (the sigsuspend protocol of task.h). */
-static int sigmask_install(struct task *t, uint64_t uaddr, uint64_t size)
+int sigmask_install(struct task *t, uint64_t uaddr, uint64_t size)
 {
 	if (!uaddr)
 		return 0;
@@ -249,7 +237,7 @@ static int sigmask_install(struct task *t, uint64_t uaddr, uint64_t size)
 	return 1;
 }
 
-static void sigmask_finish(struct task *t, int installed, long ret)
+void sigmask_finish(struct task *t, int installed, long ret)
 {
 	if (installed <= 0 || ret == POLL_EINTR)
 		return;
