@@ -24,6 +24,7 @@ struct task;
 #include "sentry/syscalls/sys_poll.h"
 #include "sentry/syscalls/sys_read_write.h"
 #include "sentry/syscalls/sys_signal.h"
+#include "sentry/syscalls/sys_socket.h"
 #include "sentry/syscalls/sys_stat.h"
 #include "sentry/syscalls/sys_thread.h"
 #include "sentry/syscalls/sys_time.h"
