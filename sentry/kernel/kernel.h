@@ -20,6 +20,9 @@ void task_free_unstarted(struct task *t);
 struct thread_group *tg_alloc(int pid);
 void tg_add_thread(struct thread_group *tg, struct task *t);
 void tg_add_child(struct thread_group *parent, struct thread_group *child);
+/* The SIGCHLD/waitid siginfo of an exited thread group (CLD_EXITED or
+ * CLD_KILLED, its status, its pid; si_uid left 0). */
+void exit_siginfo(const struct thread_group *tg, struct linux_siginfo *info);
 /* Free a reaped zombie. */
 void tg_release(struct thread_group *tg);
 /* Including zombies. */

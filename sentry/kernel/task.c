@@ -254,6 +254,21 @@ void tg_release(struct thread_group *tg)
 	free(tg);
 }
 
+void exit_siginfo(const struct thread_group *tg, struct linux_siginfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->signo = LINUX_SIGCHLD;
+	info->kill.pid = tg->pid;
+	/* The status never says "core dumped": no core file is written. */
+	if ((tg->exit_status & 0x7f) == 0) {
+		info->code = LINUX_CLD_EXITED;
+		info->kill.status = (tg->exit_status >> 8) & 0xff;
+	} else {
+		info->code = LINUX_CLD_KILLED;
+		info->kill.status = tg->exit_status & 0x7f;
+	}
+}
+
 /* The process is gone: tell the parent, hand the children to init. */
 static void tg_became_zombie(struct thread_group *tg)
 {
@@ -279,17 +294,7 @@ static void tg_became_zombie(struct thread_group *tg)
 	}
 	if (!parent)
 		return;
-	memset(&info, 0, sizeof(info));
-	info.signo = LINUX_SIGCHLD;
-	if ((tg->exit_status & 0x7f) == 0) {
-		info.code = LINUX_CLD_EXITED;
-		info.kill.status = (tg->exit_status >> 8) & 0xff;
-	} else {
-		info.code = (tg->exit_status & 0x80) ? LINUX_CLD_DUMPED
-						     : LINUX_CLD_KILLED;
-		info.kill.status = tg->exit_status & 0x7f;
-	}
-	info.kill.pid = tg->pid;
+	exit_siginfo(tg, &info);
 	if (tg->exit_signal)
 		send_signal_group(parent, tg->exit_signal, &info);
 	/* SIGCHLD ignored or SA_NOCLDWAIT: the child is reaped at once. */

@@ -439,6 +439,18 @@ static int wait_child(struct task *t, int idtype, int id, int options,
 	}
 }
 
+/* A report was given: a stop or continue is reported once; an exited
+ * child is reaped. */
+static void consume_report(struct thread_group *c, enum wait_kind kind)
+{
+	if (kind == WK_STOPPED)
+		c->stop_report = false;
+	else if (kind == WK_CONTINUED)
+		c->cont_report = false;
+	else
+		tg_release(c);
+}
+
 struct linux_rusage {
 	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
 	int64_t rest[14];
@@ -486,12 +498,7 @@ long sys_wait4(struct task *t, const uint64_t a[6])
 			return -LINUX_EFAULT;
 	}
 	pid = c->pid;
-	if (kind == WK_STOPPED)
-		c->stop_report = false;
-	else if (kind == WK_CONTINUED)
-		c->cont_report = false;
-	else
-		tg_release(c);
+	consume_report(c, kind);
 	return pid;
 }
 
@@ -517,8 +524,7 @@ long sys_waitid(struct task *t, const uint64_t a[6])
 	if (err)
 		return err;
 	if (c) {
-		info.signo = LINUX_SIGCHLD;
-		info.kill.pid = c->pid;
+		exit_siginfo(c, &info);
 		info.kill.uid = t->cred.uid;
 		if (kind == WK_STOPPED) {
 			info.code = LINUX_CLD_STOPPED;
@@ -526,24 +532,12 @@ long sys_waitid(struct task *t, const uint64_t a[6])
 		} else if (kind == WK_CONTINUED) {
 			info.code = LINUX_CLD_CONTINUED;
 			info.kill.status = LINUX_SIGCONT;
-		} else if ((c->exit_status & 0x7f) == 0) {
-			info.code = LINUX_CLD_EXITED;
-			info.kill.status = (c->exit_status >> 8) & 0xff;
-		} else {
-			info.code = LINUX_CLD_KILLED;
-			info.kill.status = c->exit_status & 0x7f;
 		}
 	}
 	if (a[2] && copy_out(t, a[2], &info, sizeof(info)))
 		return -LINUX_EFAULT;
-	if (c && !(options & WNOWAIT)) {
-		if (kind == WK_STOPPED)
-			c->stop_report = false;
-		else if (kind == WK_CONTINUED)
-			c->cont_report = false;
-		else
-			tg_release(c);
-	}
+	if (c && !(options & WNOWAIT))
+		consume_report(c, kind);
 	return 0;
 }
 
