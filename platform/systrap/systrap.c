@@ -293,6 +293,20 @@ static int wait_state(struct platform_ctx *c, uint32_t want)
 	}
 }
 
+/* A new context's stub posts one event ("ready") before it takes commands:
+ * consume it first. */
+static int settle(struct platform_ctx *c)
+{
+	int err;
+
+	if (!c->fresh)
+		return 0;
+	err = wait_state(c, ST_EVENT);
+	if (!err)
+		c->fresh = false;
+	return err;
+}
+
 static void post_cmd(struct platform_ctx *c, uint32_t cmd)
 {
 	/* seq_cst store then load: pairs with the stub's xchg on its
@@ -308,14 +322,10 @@ static long stub_call(struct platform_ctx *c, uint32_t cmd, long nr,
 		      uint64_t a4, uint64_t a5)
 {
 	struct hdr *h = H(c);
-	int err;
+	int err = settle(c);
 
-	if (c->fresh) {
-		err = wait_state(c, ST_EVENT);
-		if (err)
-			return err;
-		c->fresh = false;
-	}
+	if (err)
+		return err;
 	h->nr = nr;
 	h->args[0] = a0, h->args[1] = a1, h->args[2] = a2;
 	h->args[3] = a3, h->args[4] = a4, h->args[5] = a5;
@@ -376,8 +386,8 @@ stub_child(uint64_t region_stub, uint64_t region_off)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
 		_exit(124);
-	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-		   uint64_t))(STUB_ADDR + systrap_off_init))(
+	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t))(
+	    STUB_ADDR + systrap_off_init))(
 	    STUB_ADDR, STUB_SIZE, CTX_BASE, STUB_ADDR - CTX_SIZE,
 	    platform_vdso.n ? platform_vdso.lo : CTX_BASE,
 	    platform_vdso.n ? platform_vdso.hi : CTX_BASE);
@@ -502,7 +512,7 @@ static void systrap_destroy(struct platform_ctx *c)
 		return;
 	}
 	/* The thread exits from its handler; it never answers. */
-	if (!c->fresh || wait_state(c, ST_EVENT) == 0) {
+	if (settle(c) == 0) {
 		H(c)->nr = SYS_exit;
 		memset(H(c)->args, 0, sizeof(H(c)->args));
 		post_cmd(c, CMD_SYSCALL);
@@ -546,11 +556,8 @@ static int systrap_switch_to(struct platform_ctx *c, struct platform_regs *regs,
 	ucontext_t *uc;
 	siginfo_t *si;
 
-	if (c->fresh) {
-		if (wait_state(c, ST_EVENT))
-			goto died;
-		c->fresh = false;
-	}
+	if (settle(c))
+		goto died;
 	if (regs->r.fs_base != c->fs_base) {
 		long r = stub_call(c, CMD_SYSCALL, SYS_arch_prctl, ARCH_SET_FS,
 				   regs->r.fs_base, 0, 0, 0, 0);
