@@ -253,8 +253,9 @@ long sys_prctl(struct task *t, const uint64_t a[6])
 
 	switch (a[0]) {
 	case PR_SET_NAME:
-		if (copy_in(t, a[1], name, sizeof(name)) &&
-		    copy_string_in(t, a[1], name, sizeof(name)) < 0)
+		/* A longer name is cut to 15 bytes, as Linux does. */
+		if (copy_string_in(t, a[1], name, sizeof(name)) ==
+		    -LINUX_EFAULT)
 			return -LINUX_EFAULT;
 		name[15] = 0;
 		memcpy(t->comm, name, sizeof(name));
