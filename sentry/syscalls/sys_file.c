@@ -911,6 +911,21 @@ long sys_utimensat(struct task *t, const uint64_t a[6])
 	return ret;
 }
 
+/* utimes/utime: times (NULL: now) on a path from the cwd, following
+ * symlinks. */
+static long set_times_path(struct task *t, uint64_t upath,
+			   const struct linux_timespec_ *ts)
+{
+	struct path p;
+	long ret = resolve_at(t, LINUX_AT_FDCWD, upath, 0, &p);
+
+	if (ret < 0)
+		return ret;
+	ret = set_times(t, &p, ts);
+	path_put(&p);
+	return ret;
+}
+
 long sys_utimes(struct task *t, const uint64_t a[6])
 {
 	struct linux_timespec_ ts[2];
@@ -927,13 +942,7 @@ long sys_utimes(struct task *t, const uint64_t a[6])
 			ts[i].nsec = tv[2 * i + 1] * 1000;
 		}
 	}
-	struct path p;
-	ret = resolve_at(t, LINUX_AT_FDCWD, a[0], 0, &p);
-	if (ret < 0)
-		return ret;
-	ret = set_times(t, &p, a[1] ? ts : NULL);
-	path_put(&p);
-	return ret;
+	return set_times_path(t, a[0], a[1] ? ts : NULL);
 }
 
 long sys_utime(struct task *t, const uint64_t a[6])
@@ -948,13 +957,7 @@ long sys_utime(struct task *t, const uint64_t a[6])
 		ts[0] = (struct linux_timespec_){ut[0], 0};
 		ts[1] = (struct linux_timespec_){ut[1], 0};
 	}
-	struct path p;
-	ret = resolve_at(t, LINUX_AT_FDCWD, a[0], 0, &p);
-	if (ret < 0)
-		return ret;
-	ret = set_times(t, &p, a[1] ? ts : NULL);
-	path_put(&p);
-	return ret;
+	return set_times_path(t, a[0], a[1] ? ts : NULL);
 }
 
 /* ------------------------------------------------------------------ */
