@@ -515,6 +515,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	cfg.envp = spec->process.env;
 	cfg.hostname = spec->hostname;
 	cfg.strace = g->strace;
+	cfg.profile = g->profile;
 	cfg.platform = g->platform;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);

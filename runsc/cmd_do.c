@@ -53,6 +53,7 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	    .overlay = true,
 	    .argv = argv,
 	    .strace = g->strace,
+	    .profile = g->profile,
 	    .debug = g->debug,
 	    .log_fd = -1,
 	    .release_fd = -1,

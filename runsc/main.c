@@ -63,6 +63,9 @@ static void usage(FILE *f)
 	    "  --platform=NAME     how application code is run: systrap "
 	    "(default) or ptrace\n"
 	    "  --strace            print each syscall of the application\n"
+	    "  --profile           on exit, log where the time went "
+	    "(syscalls,\n"
+	    "                      9P round trips, application code)\n"
 	    "  --debug             verbose sentry log on stderr\n"
 	    "  --debug-log=FILE    write the sentry's log to FILE\n"
 	    "  --root DIR          container state (default /run/runsc)\n"
@@ -216,6 +219,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--strace"))
 			g.strace = true;
+		else if (!strcmp(a, "--profile"))
+			g.profile = true;
 		else if (!strcmp(a, "--debug"))
 			g.debug = true;
 		else if (!strcmp(a, "--systemd-cgroup"))

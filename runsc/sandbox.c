@@ -114,6 +114,8 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	}
 	if (c->strace)
 		args[n++] = "--strace";
+	if (c->profile)
+		args[n++] = "--profile";
 	if (c->debug)
 		args[n++] = "--debug";
 	if (c->log_fd >= 0) {

@@ -27,7 +27,7 @@ struct sandbox_config {
 	/* "RES:SOFT:HARD" limits of the command (RES: Linux's RLIMIT_*
 	 * number), NULL-terminated; NULL: Linux's defaults. */
 	char *const *rlimits;
-	bool strace, debug;
+	bool strace, profile, debug;
 	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
 	/* -1: run at once. Otherwise the sandbox's pid-1 process waits,
 	 * before it becomes the sentry, for one byte on this fd; EOF or an

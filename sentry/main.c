@@ -25,6 +25,7 @@
 #include "sentry/mm/mm.h"
 #include "sentry/panic.h"
 #include "sentry/seccomp.h"
+#include "sentry/profile.h"
 #include "sentry/strace.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
@@ -35,10 +36,11 @@ extern char **environ;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--strace] "
-			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
-			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
-			"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
+	fprintf(stderr,
+		"usage: runsc-sentry --gofer-fd=N [--strace] [--profile] "
+		"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
+		"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
+		"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"gofer-fd", required_argument, NULL, 'g'},
 	    {"strace", no_argument, NULL, 's'},
+	    {"profile", no_argument, NULL, 'P'},
 	    {"debug", no_argument, NULL, 'd'},
 	    {"cwd", required_argument, NULL, 'c'},
 	    {"no-pivot", no_argument, NULL, 'n'},
@@ -240,6 +243,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			strace_enabled = true;
+			break;
+		case 'P':
+			profile_enabled = true;
 			break;
 		case 'd':
 			log_min_level = LOG_DEBUG;
@@ -309,6 +315,8 @@ int main(int argc, char **argv)
 	 * sentry (pid 1 here) must do nothing. */
 	signal(SIGSTKFLT, SIG_IGN);
 
+	if (profile_enabled)
+		plat = profile_platform(plat);
 	log_debug("boot: main");
 	panic_install_handlers();
 	procfs_preload();
@@ -369,6 +377,7 @@ int main(int argc, char **argv)
 	pthread_create(&th, NULL, signal_forwarder, &fwd);
 	pthread_create(&th, NULL, init_main, &b);
 	status = sandbox_wait();
+	profile_report();
 	if (status & 0x7f)
 		return 128 + (status & 0x7f);
 	return (status >> 8) & 0xff;

@@ -18,6 +18,7 @@
 #include "sentry/log.h"
 #include "sentry/mm/mm.h"
 #include "sentry/mm/usercopy.h"
+#include "sentry/profile.h"
 #include "sentry/syscalls/syscall.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
@@ -386,7 +387,14 @@ void task_run_loop(struct task *t)
 			break;
 		t->state = TS_APP;
 		klock_release();
-		plat->switch_to(t->pctx, &t->regs, &ev);
+		if (profile_enabled) {
+			uint64_t t0 = profile_now();
+
+			plat->switch_to(t->pctx, &t->regs, &ev);
+			profile_app(profile_now() - t0);
+		} else {
+			plat->switch_to(t->pctx, &t->regs, &ev);
+		}
 		klock_acquire();
 		t->state = TS_KERNEL;
 		switch (ev.why) {

@@ -9,6 +9,7 @@
 #include "sentry/kernel/task.h"
 #include "sentry/log.h"
 #include "sentry/panic.h"
+#include "sentry/profile.h"
 #include "sentry/strace.h"
 
 /* One bit per table slot: set once the "unsupported" warning was logged, so
@@ -62,7 +63,12 @@ long syscall_dispatch(struct task *t, uint64_t nr, const uint64_t a[6])
 	panic_record_syscall(t->tid, nr);
 	if (strace_enabled)
 		strace_enter(t, nr, a);
-	if (fn) {
+	if (fn && profile_enabled) {
+		uint64_t t0 = profile_now();
+
+		ret = fn(t, a);
+		profile_syscall(nr, profile_now() - t0);
+	} else if (fn) {
 		ret = fn(t, a);
 	} else {
 		warn_unsupported(nr);
