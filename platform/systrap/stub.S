@@ -12,7 +12,6 @@
  *   8  u64 sig     16 u64 siginfo   24 u64 ucontext   (event)
  *   32 u64 nr      40..80 u64 args[6]   88 u64 ret        (command)
  *   96 u32 sentry_sleeping, 100 u32 stub_sleeping (wake only sleepers)
- *   104 u32 forked: the fork child has copied the parent's region
  *   128 stack_t for a new thread's sigaltstack, 160 an empty sigset
  */
 #define CTX_SIZE 0x10000
@@ -26,7 +25,6 @@
 #define H_RET 88
 #define H_SLEEPING 96
 #define H_STUB_SLEEPING 100
-#define H_FORKED 104
 #define H_SS 128
 #define H_MASK 160
 #define SPIN 500
@@ -167,64 +165,28 @@ load_args:
 
 /* fork: clone(CLONE_PARENT|SIGCHLD). args[0..1] are the flags; args[4] is
  * the child's own context region's memfd offset, args[5] the context fd.
- * The child copies this region into its own before doing anything. */
+ * The sentry has already copied this region (header and signal frame)
+ * into the child's; the child maps that over its base before it touches
+ * the region, and the parent goes on at once. */
 do_fork:
 	call	load_args
 	mov	H_ARGS+32(%rbx), %r12	/* new region offset */
 	mov	H_ARGS+40(%rbx), %r13	/* ctx memfd */
 	syscall
 	test	%rax, %rax
-	js	cmd_done
-	jz	fork_child
-	/* Parent: hold still (and keep this region still) until the child
-	 * has copied it. */
-	mov	%rax, %r12
-4:	cmpl	$0, H_FORKED(%rbx)
-	jne	5f
-	mov	$202, %eax		/* futex(&forked, FUTEX_WAIT, 0) */
-	lea	H_FORKED(%rbx), %rdi
-	xor	%esi, %esi
-	xor	%edx, %edx
-	xor	%r10d, %r10d
-	syscall
-	jmp	4b
-5:	movl	$0, H_FORKED(%rbx)
-	mov	%r12, %rax
-	jmp	cmd_done
-fork_child:
-	/* Map our own region at a scratch address (the slot just below the
-	 * stub page, never given to a thread), copy the parent's region,
-	 * which is ours until now, into it, release the parent, then move
-	 * the copy over our base. */
-	mov	$9, %eax		/* mmap(scratch, CTX_SIZE, RW, SHARED|FIXED, fd, off) */
-	movabs	$0x7fffffff0000 - CTX_SIZE, %rdi
+	jnz	cmd_done		/* the parent, or an error */
+	mov	$9, %eax		/* mmap(base, CTX_SIZE, RW, SHARED|FIXED, fd, off) */
+	mov	%rbx, %rdi
 	mov	$CTX_SIZE, %esi
 	mov	$3, %edx
 	mov	$0x11, %r10d
 	mov	%r13, %r8
 	mov	%r12, %r9
 	syscall
-	mov	%rax, %rdi
-	mov	%rbx, %rsi
-	mov	$CTX_SIZE, %ecx
-	rep movsb
-	movl	$1, H_FORKED(%rbx)	/* still the parent's region */
-	mov	$202, %eax		/* futex(&forked, FUTEX_WAKE, 1) */
-	lea	H_FORKED(%rbx), %rdi
-	mov	$1, %esi
-	mov	$1, %edx
-	syscall
-	mov	$25, %eax		/* mremap(scratch, SZ, SZ, MAYMOVE|FIXED, base) */
-	movabs	$0x7fffffff0000 - CTX_SIZE, %rdi
-	mov	$CTX_SIZE, %esi
-	mov	$CTX_SIZE, %edx
-	mov	$3, %r10d
-	mov	%rbx, %r8
-	syscall
-	/* Our region now: its header words are the parent's copy; start
-	 * clean. The sentry may have gone to sleep on it before the copy
-	 * overwrote its flag: always wake it for this first event. */
-	movl	$0, H_FORKED(%rbx)
+	cmp	%rdi, %rax
+	jne	raise_self		/* cannot have a region: fault out */
+	/* Our region now, holding the sentry's copy of the parent's. The
+	 * sentry may be asleep on it: always wake it for this first event. */
 	movl	$0, H_STUB_SLEEPING(%rbx)
 	movl	$1, H_SLEEPING(%rbx)
 	movq	$0, H_SIG(%rbx)

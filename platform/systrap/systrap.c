@@ -18,6 +18,7 @@
 #include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -54,11 +55,9 @@ struct hdr {
 	uint64_t nr, args[6], ret;
 	_Atomic uint32_t sentry_sleeping;
 	_Atomic uint32_t stub_sleeping;
-	_Atomic uint32_t forked;
 };
 _Static_assert(offsetof(struct hdr, sentry_sleeping) == 96, "stub.S layout");
 _Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
-_Static_assert(offsetof(struct hdr, forked) == 104, "stub.S layout");
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,
@@ -206,8 +205,32 @@ static int systrap_init(int memfd)
 	return build_filter();
 }
 
+/* Regions of stub processes known to be gone, for reuse: unmapping one
+ * from the sentry and punching it out of the memory file costs a TLB
+ * shootdown on every CPU the sentry runs on (hundreds of microseconds in
+ * a VM), and every exec and exit would pay it. */
+struct region {
+	uint64_t off;
+	char *map;
+};
+static pthread_mutex_t region_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct region *spare;
+static size_t nspare, spare_cap;
+
 static int region_new(struct platform_ctx *c)
 {
+	pthread_mutex_lock(&region_mu);
+	if (nspare) {
+		struct region r = spare[--nspare];
+
+		pthread_mutex_unlock(&region_mu);
+		c->region_off = r.off;
+		c->region = r.map;
+		/* A fresh header: every word of the protocol starts at 0. */
+		memset(c->region, 0, 4096);
+		return 0;
+	}
+	pthread_mutex_unlock(&region_mu);
 	c->region_off = atomic_fetch_add(&ctx_next, CTX_SIZE);
 	c->region = mmap(NULL, CTX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 ctx_fd, c->region_off);
@@ -218,6 +241,32 @@ static int region_new(struct platform_ctx *c)
 	return 0;
 }
 
+/* Give back a region no process maps any more. */
+static void region_recycle(uint64_t off, char *map)
+{
+	pthread_mutex_lock(&region_mu);
+	if (nspare == spare_cap) {
+		size_t cap = spare_cap ? 2 * spare_cap : 16;
+		struct region *r = realloc(spare, cap * sizeof(*r));
+
+		if (r) {
+			spare = r;
+			spare_cap = cap;
+		}
+	}
+	if (nspare < spare_cap) {
+		spare[nspare++] = (struct region){off, map};
+		pthread_mutex_unlock(&region_mu);
+		return;
+	}
+	pthread_mutex_unlock(&region_mu);
+	munmap(map, CTX_SIZE);
+	fallocate(ctx_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+		  CTX_SIZE);
+}
+
+/* A region a live stub process may still touch (its thread is exiting):
+ * released for good. */
 static void region_free(struct platform_ctx *c)
 {
 	if (c->region)
@@ -394,7 +443,8 @@ stub_child(uint64_t region_stub, uint64_t region_off)
 	_exit(125);
 }
 
-static int systrap_new_as(struct platform_ctx **out)
+/* A stub forked from the sentry itself: used once, for the zygote. */
+static int spawn_stub(struct platform_ctx **out)
 {
 	struct stub_as *as = calloc(1, sizeof(*as));
 	struct platform_ctx *c;
@@ -423,11 +473,33 @@ static int systrap_new_as(struct platform_ctx **out)
 	return 0;
 }
 
+/* The fork child's region starts as a copy of the parked parent's: the
+ * header and the pages holding the signal frame (the handler's stack
+ * above it), not the unused stack below. */
+static int copy_region(struct platform_ctx *c, struct platform_ctx *n)
+{
+	struct hdr *h = H(c);
+	char *uc = in_region(c, h->uctx), *si = in_region(c, h->info);
+	char *lo;
+
+	if (!uc || !si)
+		return -EINVAL;
+	lo = uc < si ? uc : si;
+	/* the frame's return address sits just below the ucontext */
+	lo = (char *)((uintptr_t)(lo - 64) & ~(uintptr_t)4095);
+	if (lo < c->region + 4096)
+		lo = c->region + 4096;
+	memcpy(n->region, c->region, 4096);
+	memcpy(n->region + (lo - c->region), lo, CTX_SIZE - (lo - c->region));
+	return 0;
+}
+
 static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 {
 	struct stub_as *as = calloc(1, sizeof(*as));
 	struct platform_ctx *n;
 	long pid;
+	int err;
 
 	if (!as)
 		return -ENOMEM;
@@ -449,6 +521,15 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 	n->fs_base = c->fs_base;
 	n->fresh = true;
 	atomic_fetch_add(&as->live, 1);
+	err = settle(c);
+	if (!err)
+		err = copy_region(c, n);
+	if (err) {
+		region_free(n);
+		free(n);
+		free(as);
+		return err;
+	}
 	pid = stub_call(c, CMD_FORK, SYS_clone, STUB_FORK_FLAGS, 0, 0, 0,
 			n->region_off, ctx_fd);
 	if (pid <= 0) {
@@ -460,6 +541,33 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 	as->pid = n->tid = pid;
 	*out = n;
 	return 0;
+}
+
+/* New address spaces are forks of a zygote: a stub that never runs
+ * application code and only ever forks. Forking that near-empty process
+ * costs a fraction of forking the sentry (whose mappings the child must
+ * then unmap), and exec makes a new address space every time. */
+static pthread_mutex_t zygote_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct platform_ctx *zygote;
+
+static void systrap_destroy(struct platform_ctx *c);
+
+static int systrap_new_as(struct platform_ctx **out)
+{
+	int err = -ESRCH;
+
+	pthread_mutex_lock(&zygote_mu);
+	for (int tries = 0; tries < 2 && err == -ESRCH; tries++) {
+		if (zygote && as_dead(zygote->as)) {
+			systrap_destroy(zygote);
+			zygote = NULL;
+		}
+		err = zygote ? 0 : spawn_stub(&zygote);
+		if (!err)
+			err = systrap_fork_as(zygote, out);
+	}
+	pthread_mutex_unlock(&zygote_mu);
+	return err;
 }
 
 static int systrap_new_thread(struct platform_ctx *c, struct platform_ctx **out)
@@ -498,15 +606,83 @@ static int systrap_adopt(struct platform_ctx *c)
 	return 0;
 }
 
+/* Dead stubs are reaped by a thread of their own: a killed process's
+ * memory is torn down before it can be waited for, and exec and exit need
+ * not wait for that. */
+static pthread_mutex_t reap_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reap_cv = PTHREAD_COND_INITIALIZER;
+struct reap {
+	pid_t pid;
+	struct region r; /* recycled once pid is gone (map NULL: none) */
+};
+static struct reap *reap_q;
+static size_t reap_n, reap_cap;
+static bool reaper_started;
+
+static void wait_gone(pid_t pid)
+{
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+}
+
+static void *reaper(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&reap_mu);
+	for (;;) {
+		while (!reap_n)
+			pthread_cond_wait(&reap_cv, &reap_mu);
+		struct reap e = reap_q[--reap_n];
+		pthread_mutex_unlock(&reap_mu);
+		wait_gone(e.pid);
+		if (e.r.map)
+			region_recycle(e.r.off, e.r.map);
+		pthread_mutex_lock(&reap_mu);
+	}
+	return NULL;
+}
+
+/* Kill the stub process pid and have it reaped, then r recycled. */
+static void stub_kill(pid_t pid, struct region r)
+{
+	kill(pid, SIGKILL);
+	pthread_mutex_lock(&reap_mu);
+	if (!reaper_started) {
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, reaper, NULL) == 0) {
+			pthread_setname_np(th, "stub-reaper");
+			pthread_detach(th);
+			reaper_started = true;
+		}
+	}
+	if (reaper_started && reap_n == reap_cap) {
+		size_t cap = reap_cap ? 2 * reap_cap : 16;
+		struct reap *q = realloc(reap_q, cap * sizeof(*q));
+
+		if (q) {
+			reap_q = q;
+			reap_cap = cap;
+		}
+	}
+	if (reaper_started && reap_n < reap_cap) {
+		reap_q[reap_n++] = (struct reap){pid, r};
+		pthread_cond_signal(&reap_cv);
+		pthread_mutex_unlock(&reap_mu);
+		return;
+	}
+	pthread_mutex_unlock(&reap_mu);
+	wait_gone(pid); /* no reaper or no memory for the queue */
+	if (r.map)
+		region_recycle(r.off, r.map);
+}
+
 static void systrap_destroy(struct platform_ctx *c)
 {
 	struct stub_as *as = c->as;
 
 	if (atomic_fetch_sub(&as->live, 1) == 1) {
-		kill(as->pid, SIGKILL);
-		while (waitpid(as->pid, NULL, __WALL) < 0 && errno == EINTR)
-			;
-		region_free(c);
+		stub_kill(as->pid, (struct region){c->region_off, c->region});
 		free(c);
 		free(as);
 		return;
