@@ -68,12 +68,14 @@ static int load(struct file *f, struct fcache *fc)
 
 	if (fc->size == 0)
 		return 0;
-	p = mmap(NULL, fc->len, PROT_READ | PROT_WRITE, MAP_SHARED, g_memfd,
-		 fc->off);
+	/* Populated up front: one pass allocating the pages instead of a
+	 * page fault per page as the read fills them. */
+	p = mmap(NULL, PAGE_UP(fc->size), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_POPULATE, g_memfd, fc->off);
 	if (p == MAP_FAILED)
 		return -LINUX_ENOMEM;
 	n = file_pread(f, p, fc->size, 0);
-	munmap(p, fc->len);
+	munmap(p, PAGE_UP(fc->size));
 	return n < 0 ? (int)n : 0;
 }
 
