@@ -50,6 +50,8 @@ struct server {
 	int root_fd;
 	bool ro;
 	bool versioned;
+	bool donate;   /* the P9_VERSION_L_FD dialect */
+	int donate_fd; /* to pass with the reply being sent, or -1 */
 	uint32_t msize;
 	uint8_t *in;	  /* P9_MAX_MSIZE bytes */
 	uint8_t *out;	  /* P9_MAX_MSIZE bytes */
@@ -248,8 +250,11 @@ static long h_version(struct server *s, const void *msg, size_t len,
 	/* A new session: every fid of the old one goes. */
 	fid_destroy_all(s);
 	r.msize = t.msize < P9_MAX_MSIZE ? t.msize : P9_MAX_MSIZE;
-	if (p9_str_eq(t.version, P9_VERSION_L)) {
-		r.version = p9_str_c(P9_VERSION_L);
+	if (p9_str_eq(t.version, P9_VERSION_L) ||
+	    p9_str_eq(t.version, P9_VERSION_L_FD)) {
+		s->donate = p9_str_eq(t.version, P9_VERSION_L_FD);
+		r.version =
+		    p9_str_c(s->donate ? P9_VERSION_L_FD : P9_VERSION_L);
 		s->versioned = true;
 		s->msize = r.msize;
 	} else {
@@ -523,6 +528,11 @@ static long h_lopen(struct server *s, const void *msg, size_t len, uint16_t tag)
 	f->ofd = fd;
 	f->oacc = hflags & O_ACCMODE;
 	r.qid = qid_of(&st);
+	/* A read-only regular file: the client may read it itself. (The
+	 * descriptor is reopened from the O_PATH one, so it names exactly
+	 * the file walked beneath the root.) */
+	if (s->donate && S_ISREG(st.st_mode) && f->oacc == O_RDONLY)
+		s->donate_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	return p9_enc_rlopen(s->out, s->msize, tag, &r);
 }
 
@@ -1120,6 +1130,7 @@ int gofer_serve(int sock, int root_fd, bool read_only)
 		return -LINUX_ENOMEM;
 	s->sock = sock;
 	s->root_fd = root_fd;
+	s->donate_fd = -1;
 	s->ro = read_only;
 	/* Before Tversion: enough for any Tversion and any Rlerror. */
 	s->msize = P9_MIN_MSIZE;
@@ -1142,7 +1153,11 @@ int gofer_serve(int sock, int root_fd, bool read_only)
 			ret = (int)n;
 			break;
 		}
-		ret = p9_send_msg(sock, s->out, (size_t)n);
+		ret = p9_send_msg_fd(sock, s->out, (size_t)n, s->donate_fd);
+		if (s->donate_fd >= 0) {
+			close(s->donate_fd);
+			s->donate_fd = -1;
+		}
 		if (ret < 0)
 			break;
 	}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* ---- Strings ---- */
@@ -1022,7 +1023,49 @@ static long read_full(int fd, uint8_t *p, size_t n)
 	return (long)got;
 }
 
-long p9_recv_msg(int fd, void *buf, uint32_t msize)
+/* The first chunk of a message through recvmsg, keeping a descriptor
+ * passed with it in *donated (closing any others). */
+static long recv_first(int fd, uint8_t *p, size_t n, int *donated)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+	} cm;
+	struct iovec iov = {p, n};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.buf,
+			    .msg_controllen = sizeof(cm.buf)};
+	ssize_t r;
+
+	do
+		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno == ENOTSOCK ? read_full(fd, p, n)
+					 : -linux_errno_from_host(errno);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
+	     c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		int fds[4];
+
+		memcpy(fds, CMSG_DATA(c), k * sizeof(int));
+		for (size_t i = 0; i < k; i++) {
+			if (*donated < 0)
+				*donated = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+	if (r == 0 || (size_t)r == n)
+		return r;
+	long rest = read_full(fd, p + r, n - (size_t)r);
+	return rest < 0 ? rest : r + rest;
+}
+
+static long recv_msg(int fd, void *buf, uint32_t msize, int *donated)
 {
 	uint8_t *p = buf;
 	uint32_t size;
@@ -1030,7 +1073,7 @@ long p9_recv_msg(int fd, void *buf, uint32_t msize)
 
 	if (msize < P9_HDRSZ)
 		return -LINUX_EINVAL;
-	r = read_full(fd, p, 4);
+	r = donated ? recv_first(fd, p, 4, donated) : read_full(fd, p, 4);
 	if (r < 0)
 		return r;
 	if (r == 0)
@@ -1051,7 +1094,30 @@ long p9_recv_msg(int fd, void *buf, uint32_t msize)
 	return (long)size;
 }
 
+long p9_recv_msg(int fd, void *buf, uint32_t msize)
+{
+	return recv_msg(fd, buf, msize, NULL);
+}
+
+long p9_recv_msg_fd(int fd, void *buf, uint32_t msize, int *donated)
+{
+	long r;
+
+	*donated = -1;
+	r = recv_msg(fd, buf, msize, donated);
+	if (r <= 0 && *donated >= 0) {
+		close(*donated);
+		*donated = -1;
+	}
+	return r;
+}
+
 int p9_send_msg(int fd, const void *buf, size_t len)
+{
+	return p9_send_msg_fd(fd, buf, len, -1);
+}
+
+int p9_send_msg_fd(int fd, const void *buf, size_t len, int donate)
 {
 	const uint8_t *p = buf;
 	size_t done = 0;
@@ -1060,10 +1126,28 @@ int p9_send_msg(int fd, const void *buf, size_t len)
 	while (done < len) {
 		ssize_t r;
 
-		if (sock)
+		if (sock && donate >= 0 && done == 0) {
+			union {
+				struct cmsghdr h;
+				char buf[CMSG_SPACE(sizeof(int))];
+			} cm;
+			struct iovec iov = {(void *)p, len};
+			struct msghdr mh = {.msg_iov = &iov,
+					    .msg_iovlen = 1,
+					    .msg_control = cm.buf,
+					    .msg_controllen = sizeof(cm.buf)};
+			struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &donate, sizeof(int));
+			r = sendmsg(fd, &mh, MSG_NOSIGNAL);
+		} else if (sock) {
 			r = send(fd, p + done, len - done, MSG_NOSIGNAL);
-		else
+		} else {
 			r = write(fd, p + done, len - done);
+		}
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;

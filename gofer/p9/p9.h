@@ -29,14 +29,22 @@
 #include <stdint.h>
 
 #define P9_VERSION_L "9P2000.L"
-#define P9_HDRSZ     7	/* size[4] type[1] tag[2] */
-#define P9_IOHDRSZ   24 /* conventional room for a Tread/Twrite header */
-#define P9_MAX_MSIZE (1u << 20)
-#define P9_MIN_MSIZE 4096u
-#define P9_MAXWELEM  16
-#define P9_NOTAG     0xffffu
-#define P9_NOFID     0xffffffffu
-#define P9_NONUNAME  0xffffffffu
+/* Our dialect over an AF_UNIX stream: 9P2000.L, plus one rule. An Rlopen
+ * that opened a regular file read-only may carry, as SCM_RIGHTS on its
+ * first byte, a host descriptor of that open file, which the client then
+ * owns. The sentry reads and maps such files without a round trip per
+ * read (as gVisor's gofer donates descriptors). A server that does not
+ * know the dialect answers Tversion with "unknown"; the client then asks
+ * for plain 9P2000.L. */
+#define P9_VERSION_L_FD "9P2000.L.fd"
+#define P9_HDRSZ	7  /* size[4] type[1] tag[2] */
+#define P9_IOHDRSZ	24 /* conventional room for a Tread/Twrite header */
+#define P9_MAX_MSIZE	(1u << 20)
+#define P9_MIN_MSIZE	4096u
+#define P9_MAXWELEM	16
+#define P9_NOTAG	0xffffu
+#define P9_NOFID	0xffffffffu
+#define P9_NONUNAME	0xffffffffu
 
 /* Rread and Rreaddir: header then count[4] then data. */
 #define P9_RREAD_HDRSZ (P9_HDRSZ + 4)
@@ -454,10 +462,19 @@ int p9_dirent_next(struct p9_dirent_iter *it, struct p9_dirent *d);
  * out of sync: the caller should drop the connection. */
 long p9_recv_msg(int fd, void *buf, uint32_t msize);
 
+/* p9_recv_msg that also takes a descriptor passed with the message: *donated
+ * is it, or -1 (extra descriptors are closed). */
+long p9_recv_msg_fd(int fd, void *buf, uint32_t msize, int *donated);
+
 /* Write len bytes to the stream fd, all of them (partial writes and EINTR
  * are retried), without raising SIGPIPE on a socket. 0 or a negative
  * Linux errno (-LINUX_EPIPE when the peer went away). */
 int p9_send_msg(int fd, const void *buf, size_t len);
+
+/* p9_send_msg passing donate (>= 0) along with the message's first bytes
+ * (not on a non-socket fd: then it is just not sent). donate stays the
+ * caller's. */
+int p9_send_msg_fd(int fd, const void *buf, size_t len, int donate);
 
 /* Name of a message type ("Twalk"), or NULL; for logs and tests. */
 const char *p9_type_name(uint8_t type);

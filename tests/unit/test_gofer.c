@@ -311,9 +311,10 @@ static void test_read(void **state)
 	assert_int_equal(p9c_msize(g.c), 8192);
 	fid = walk(&g, "hello", NULL);
 	assert_int_equal(p9c_read(g.c, fid, 0, buf, 10), -LINUX_EBADF);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, &q, &iounit), 0);
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, &q, &iounit, NULL),
+			 0);
 	assert_int_equal(q.type, P9_QTFILE);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL),
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, NULL),
 			 -LINUX_EINVAL);
 	assert_int_equal(p9c_read(g.c, fid, 0, buf, sizeof(buf)), 12);
 	assert_memory_equal(buf, "hello world\n", 12);
@@ -323,30 +324,61 @@ static void test_read(void **state)
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 
 	fid = walk(&g, "big", NULL);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL), 0);
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, NULL),
+			 0);
 	assert_int_equal(p9c_read(g.c, fid, 0, buf, sizeof(buf)), sizeof(big));
 	assert_memory_equal(buf, big, sizeof(big));
 	assert_int_equal(p9c_read(g.c, fid, 12345, buf, 20000), 20000);
 	assert_memory_equal(buf, big + 12345, 20000);
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 
+	/* The dialect's donated descriptor: a read-only regular file comes
+	 * with one, which reads the same bytes; a directory, or a file
+	 * opened for writing, does not. */
+	{
+		int hfd = -2;
+
+		fid = walk(&g, "hello", NULL);
+		assert_int_equal(
+		    p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, &hfd), 0);
+		assert_true(hfd >= 0);
+		assert_int_equal(fcntl(hfd, F_GETFL) & O_ACCMODE, O_RDONLY);
+		assert_int_equal(pread(hfd, buf, 64, 0), 12);
+		assert_memory_equal(buf, "hello world\n", 12);
+		assert_true(fcntl(hfd, F_GETFD) & FD_CLOEXEC);
+		close(hfd);
+		assert_int_equal(p9c_clunk(g.c, fid), 0);
+		fid = walk(&g, "sub", NULL);
+		assert_int_equal(p9c_lopen(g.c, fid,
+					   LINUX_O_RDONLY | LINUX_O_DIRECTORY,
+					   NULL, NULL, &hfd),
+				 0);
+		assert_int_equal(hfd, -1);
+		assert_int_equal(p9c_clunk(g.c, fid), 0);
+		fid = walk(&g, "hello", NULL);
+		assert_int_equal(
+		    p9c_lopen(g.c, fid, LINUX_O_RDWR, NULL, NULL, &hfd), 0);
+		assert_int_equal(hfd, -1);
+		assert_int_equal(p9c_clunk(g.c, fid), 0);
+	}
+
 	/* Opening a directory for writing, a FIFO, a symlink. */
 	fid = walk(&g, "sub", NULL);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDWR, NULL, NULL),
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDWR, NULL, NULL, NULL),
 			 -LINUX_EISDIR);
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 	fid = walk(&g, "fifo", NULL);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL),
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, NULL),
 			 -LINUX_EOPNOTSUPP);
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 	fid = walk(&g, "rel", NULL);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL),
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, NULL),
 			 -LINUX_ELOOP);
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 	fid = walk(&g, "hello", NULL);
-	assert_int_equal(
-	    p9c_lopen(g.c, fid, LINUX_O_RDONLY | LINUX_O_DIRECTORY, NULL, NULL),
-	    -LINUX_ENOTDIR);
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY | LINUX_O_DIRECTORY,
+				   NULL, NULL, NULL),
+			 -LINUX_ENOTDIR);
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 	stop(&g, 0);
 }
@@ -367,7 +399,8 @@ static void test_readdir(void **state)
 	assert_int_equal(p9c_walk(g.c, g.root, 0, NULL, &fid, NULL), 0);
 	assert_int_equal(p9c_readdir(g.c, fid, 0, buf, sizeof(buf)),
 			 -LINUX_EBADF);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL), 0);
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, NULL),
+			 0);
 	/* A small count: several Treaddirs, each resuming at an offset. */
 	while ((n = p9c_readdir(g.c, fid, off, buf, 80)) > 0) {
 		struct p9_dirent_iter it;
@@ -417,7 +450,7 @@ static void test_symlinks_do_not_escape(void **state)
 	assert_int_equal(p9c_readlink(g.c, fid, buf, sizeof(buf)), 11);
 	assert_string_equal(buf, "/etc/passwd");
 	assert_int_equal(p9c_readlink(g.c, fid, buf, 5), -LINUX_ENAMETOOLONG);
-	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL),
+	assert_int_equal(p9c_lopen(g.c, fid, LINUX_O_RDONLY, NULL, NULL, NULL),
 			 -LINUX_ELOOP);
 	/* Through the symlink: not a directory to the gofer. */
 	names[0] = "x";
@@ -555,7 +588,8 @@ static void *hammer_thread(void *arg)
 			h->errors++;
 			continue;
 		}
-		if (p9c_lopen(h->g->c, fid, LINUX_O_RDONLY, NULL, NULL) < 0 ||
+		if (p9c_lopen(h->g->c, fid, LINUX_O_RDONLY, NULL, NULL, NULL) <
+			0 ||
 		    p9c_read(h->g->c, fid, 0, buf, sizeof(buf)) != 6 ||
 		    memcmp(buf, "inner\n", 6) != 0)
 			h->errors++;
@@ -795,7 +829,8 @@ static void test_write_side(void **state)
 	names[0] = "d";
 	assert_int_equal(p9c_walk(g.c, dir, 1, names, &f2, NULL), 0);
 	assert_int_equal(p9c_renameat(g.c, dir, "new", f2, "moved"), 0);
-	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDONLY, NULL, NULL), 0);
+	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDONLY, NULL, NULL, NULL),
+			 0);
 	assert_int_equal(p9c_read(g.c, f, 0, buf, 10), 3);
 	assert_memory_equal(buf, "abc", 3);
 	assert_int_equal(p9c_clunk(g.c, f), 0);
@@ -815,7 +850,8 @@ static void test_write_side(void **state)
 	names[0] = "t";
 	assert_int_equal(p9c_walk(g.c, dir, 1, names, &f, NULL), 0);
 	assert_int_equal(
-	    p9c_lopen(g.c, f, LINUX_O_WRONLY | LINUX_O_TRUNC, NULL, NULL), 0);
+	    p9c_lopen(g.c, f, LINUX_O_WRONLY | LINUX_O_TRUNC, NULL, NULL, NULL),
+	    0);
 	assert_int_equal(p9c_getattr(g.c, f, P9_GETATTR_BASIC, &a), 0);
 	assert_int_equal(a.size, 0);
 	assert_int_equal(p9c_clunk(g.c, f), 0);
@@ -847,12 +883,13 @@ static void test_read_only(void **state)
 	assert_int_equal(p9c_clunk(g.c, f), 0);
 	f = walk(&g, "hello", NULL);
 	assert_int_equal(p9c_setattr(g.c, f, &sa), -LINUX_EROFS);
-	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDWR, NULL, NULL),
+	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDWR, NULL, NULL, NULL),
 			 -LINUX_EROFS);
 	assert_int_equal(
-	    p9c_lopen(g.c, f, LINUX_O_RDONLY | LINUX_O_TRUNC, NULL, NULL),
+	    p9c_lopen(g.c, f, LINUX_O_RDONLY | LINUX_O_TRUNC, NULL, NULL, NULL),
 	    -LINUX_EROFS);
-	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDONLY, NULL, NULL), 0);
+	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDONLY, NULL, NULL, NULL),
+			 0);
 	assert_int_equal(p9c_read(g.c, f, 0, buf, 5), 5);
 	assert_int_equal(p9c_write(g.c, f, 0, "x", 1), -LINUX_EBADF);
 	assert_int_equal(p9c_clunk(g.c, f), 0);

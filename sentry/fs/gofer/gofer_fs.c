@@ -1,23 +1,27 @@
 /* The gofer filesystem: the container's root served over 9P2000.L.
  *
- * Read-only: every inode keeps one walked (unopened) fid; opening clones
- * it and Tlopens the clone. Attributes are fetched once at lookup (the
- * tree does not change under a read-only mount); writes reach the overlay's
- * upper layer instead. */
+ * Read-only, and the tree is taken not to change under the sandbox (as
+ * gVisor's exclusive file access): so everything learnt from the gofer is
+ * kept for the inode's life and each fact costs one round trip per
+ * sandbox, not one per use. Every inode keeps one walked (unopened) fid;
+ * the first open clones it and Tlopens the clone, and that opened fid is
+ * shared by every later open of the inode (reads carry their offset). For
+ * a regular file the gofer also hands over a host descriptor of it
+ * (P9_VERSION_L_FD): reads are then a pread here, no round trip at all.
+ * Attributes are fetched at lookup, a symlink's target at its first
+ * readlink, a directory's listing at its first getdents, and names found
+ * missing in a directory are remembered as missing. Writes reach the
+ * overlay's upper layer instead. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include "abi/errno.h"
 #include "sentry/fs/gofer/gofer_fs.h"
 #include "sentry/fs/gofer/p9client.h"
 #include "sentry/log.h"
-
-struct gofer_inode {
-	uint32_t fid;
-};
-
-struct gofer_sb {
-	struct p9_client *c;
-};
 
 struct gofer_dirent {
 	char *name;
@@ -25,13 +29,34 @@ struct gofer_dirent {
 	unsigned dtype;
 };
 
-struct gofer_open {
-	uint32_t fid; /* opened */
-	/* directories: the whole listing, read at the first getdents */
+/* Names known to be absent from a directory: an open-addressed set that
+ * stops growing at NEG_MAX (lookups beyond it just ask the gofer). */
+#define NEG_MAX 4096
+struct negset {
+	char **slot;
+	size_t cap, n;
+};
+
+struct gofer_inode {
+	uint32_t fid;  /* walked, never opened */
+	uint32_t ofid; /* opened for reading, when opened */
+	bool opened;
+	int hostfd; /* donated with the open, or -1 */
+	char *link; /* symlink target, once read */
+	/* directories */
 	struct gofer_dirent *ents;
 	size_t nents;
 	bool listed;
+	struct negset neg;
 };
+
+struct gofer_sb {
+	struct p9_client *c;
+};
+
+/* Donated host descriptors held (one per opened regular file), bounded
+ * well below the sentry's descriptor limit (set at mount). */
+static unsigned nhostfds, hostfds_max;
 
 static const struct inode_ops gofer_iops;
 static const struct file_ops gofer_file_fops;
@@ -47,12 +72,87 @@ static struct gofer_inode *GI(const struct inode *inode)
 	return inode->priv;
 }
 
+static size_t name_hash(const char *name)
+{
+	size_t h = 5381;
+
+	while (*name)
+		h = h * 33 + (unsigned char)*name++;
+	return h;
+}
+
+static bool neg_has(const struct negset *ns, const char *name)
+{
+	if (!ns->n)
+		return false;
+	for (size_t i = name_hash(name) & (ns->cap - 1); ns->slot[i];
+	     i = (i + 1) & (ns->cap - 1))
+		if (!strcmp(ns->slot[i], name))
+			return true;
+	return false;
+}
+
+static void neg_put(char **slot, size_t cap, char *name)
+{
+	size_t i = name_hash(name) & (cap - 1);
+
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = name;
+}
+
+/* Remember name as absent (best effort: out of memory or a full set just
+ * means asking the gofer again next time). */
+static void neg_add(struct negset *ns, const char *name)
+{
+	if (ns->n >= NEG_MAX)
+		return;
+	if (2 * (ns->n + 1) > ns->cap) {
+		size_t cap = ns->cap ? 2 * ns->cap : 16;
+		char **slot = calloc(cap, sizeof(*slot));
+
+		if (!slot)
+			return;
+		for (size_t i = 0; i < ns->cap; i++)
+			if (ns->slot[i])
+				neg_put(slot, cap, ns->slot[i]);
+		free(ns->slot);
+		ns->slot = slot;
+		ns->cap = cap;
+	}
+	char *copy = strdup(name);
+	if (!copy)
+		return;
+	neg_put(ns->slot, ns->cap, copy);
+	ns->n++;
+}
+
+static void free_listing(struct gofer_inode *gi)
+{
+	for (size_t i = 0; i < gi->nents; i++)
+		free(gi->ents[i].name);
+	free(gi->ents);
+	gi->ents = NULL;
+	gi->nents = 0;
+}
+
 static void gofer_evict(struct inode *inode)
 {
 	struct gofer_inode *gi = GI(inode);
 	if (!gi)
 		return;
 	p9c_clunk(CL(inode), gi->fid);
+	if (gi->opened)
+		p9c_clunk(CL(inode), gi->ofid);
+	if (gi->hostfd >= 0) {
+		close(gi->hostfd);
+		nhostfds--;
+	}
+	free(gi->link);
+	free_listing(gi);
+	for (size_t i = 0; i < gi->neg.cap; i++)
+		free(gi->neg.slot[i]);
+	free(gi->neg.slot);
 	free(gi);
 }
 
@@ -108,6 +208,7 @@ static int gofer_inode_new(struct super *sb, uint32_t fid, struct inode **out)
 	}
 	sb->next_ino--; /* the host's number is used instead */
 	gi->fid = fid;
+	gi->hostfd = -1;
 	inode->priv = gi;
 	inode->ino = attr.qid.path;
 	inode->mode = attr.mode;
@@ -149,6 +250,17 @@ struct super *goferfs_new(int gofer_fd, int *err)
 	}
 	gs->c = c;
 	sb->priv = gs;
+	/* Room for the descriptors the gofer donates (the sandbox's own
+	 * limits are its own: see sys_misc.c). */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		hostfds_max =
+		    rl.rlim_cur / 2 < 8192 ? (unsigned)rl.rlim_cur / 2 : 8192;
+	}
 	sb->flags |= SB_RDONLY;
 	uint32_t fid;
 	int ret = p9c_attach(c, "", &fid, NULL);
@@ -167,9 +279,15 @@ struct super *goferfs_new(int gofer_fd, int *err)
 
 static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
 {
+	struct gofer_inode *gd = GI(dir);
 	const char *names[1] = {name};
 	uint32_t fid;
-	int ret = p9c_walk(CL(dir), GI(dir)->fid, 1, names, &fid, NULL);
+
+	if (neg_has(&gd->neg, name))
+		return -LINUX_ENOENT;
+	int ret = p9c_walk(CL(dir), gd->fid, 1, names, &fid, NULL);
+	if (ret == -LINUX_ENOENT)
+		neg_add(&gd->neg, name);
 	if (ret < 0)
 		return ret;
 	return gofer_inode_new(dir->sb, fid, out);
@@ -178,13 +296,21 @@ static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
 static int gofer_readlink(struct inode *inode, struct task *t, char *buf,
 			  size_t size)
 {
-	char tmp[VFS_PATH_MAX + 1];
-	long len = p9c_readlink(CL(inode), GI(inode)->fid, tmp, sizeof(tmp));
-	if (len < 0)
-		return (int)len;
-	if ((size_t)len > size)
-		len = (long)size;
-	memcpy(buf, tmp, (size_t)len);
+	struct gofer_inode *gi = GI(inode);
+
+	if (!gi->link) {
+		char tmp[VFS_PATH_MAX + 1];
+		long len = p9c_readlink(CL(inode), gi->fid, tmp, sizeof(tmp));
+		if (len < 0)
+			return (int)len;
+		gi->link = strndup(tmp, (size_t)len);
+		if (!gi->link)
+			return -LINUX_ENOMEM;
+	}
+	size_t len = strlen(gi->link);
+	if (len > size)
+		len = size;
+	memcpy(buf, gi->link, len);
 	return (int)len;
 }
 
@@ -194,42 +320,57 @@ static int gofer_open(struct inode *inode, struct file *f, struct task *t)
 	 * through the gofer (a FIFO would block it); they have no file ops. */
 	if (!LINUX_S_ISREG(inode->mode) && !LINUX_S_ISDIR(inode->mode))
 		return 0;
-	struct gofer_open *go = calloc(1, sizeof(*go));
-	if (!go)
-		return -LINUX_ENOMEM;
+	struct gofer_inode *gi = GI(inode);
+	if (gi->opened)
+		return 0;
 	struct p9_client *c = CL(inode);
-	int ret = p9c_walk(c, GI(inode)->fid, 0, NULL, &go->fid, NULL);
-	if (ret < 0) {
-		free(go);
+	uint32_t fid;
+	int ret = p9c_walk(c, gi->fid, 0, NULL, &fid, NULL);
+	if (ret < 0)
 		return ret;
-	}
 	uint32_t fl = LINUX_O_RDONLY;
 	if (LINUX_S_ISDIR(inode->mode))
 		fl |= LINUX_O_DIRECTORY;
-	ret = p9c_lopen(c, go->fid, fl, NULL, NULL);
+	ret = p9c_lopen(c, fid, fl, NULL, NULL, &gi->hostfd);
 	if (ret < 0) {
-		p9c_clunk(c, go->fid);
-		free(go);
+		p9c_clunk(c, fid);
 		return ret;
 	}
-	f->priv = go;
+	gi->ofid = fid;
+	gi->opened = true;
+	if (gi->hostfd >= 0 && ++nhostfds > hostfds_max) {
+		/* Enough descriptors held: this file is read over 9P. */
+		close(gi->hostfd);
+		gi->hostfd = -1;
+		nhostfds--;
+	}
 	return 0;
 }
 
 static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
 		       loff_t *pos)
 {
-	struct gofer_open *go = f->priv;
+	struct gofer_inode *gi = GI(f->inode);
+	long ret;
+
 	if (n > (1u << 30))
 		n = 1u << 30;
-	long ret =
-	    p9c_read(CL(f->inode), go->fid, (uint64_t)*pos, buf, (uint32_t)n);
+	if (gi->hostfd >= 0) {
+		do
+			ret = pread(gi->hostfd, buf, n, *pos);
+		while (ret < 0 && errno == EINTR);
+		if (ret < 0)
+			ret = -linux_errno_from_host(errno);
+	} else {
+		ret = p9c_read(CL(f->inode), gi->ofid, (uint64_t)*pos, buf,
+			       (uint32_t)n);
+	}
 	if (ret > 0)
 		*pos += ret;
 	return ret;
 }
 
-static int list_all(struct file *f, struct gofer_open *go)
+static int list_all(struct file *f, struct gofer_inode *go)
 {
 	struct p9_client *c = CL(f->inode);
 	uint32_t count = p9c_msize(c) - 64;
@@ -240,7 +381,7 @@ static int list_all(struct file *f, struct gofer_open *go)
 	size_t cap = 0;
 	int ret = 0;
 	for (;;) {
-		long n = p9c_readdir(c, go->fid, off, buf, count);
+		long n = p9c_readdir(c, go->ofid, off, buf, count);
 		if (n <= 0) {
 			ret = (int)n;
 			break;
@@ -283,12 +424,14 @@ static int list_all(struct file *f, struct gofer_open *go)
 out:
 	free(buf);
 	go->listed = ret == 0;
+	if (!go->listed)
+		free_listing(go);
 	return ret;
 }
 
 static int gofer_iterate(struct file *f, struct dir_context *ctx)
 {
-	struct gofer_open *go = f->priv;
+	struct gofer_inode *go = GI(f->inode);
 	if (!go->listed) {
 		int ret = list_all(f, go);
 		if (ret < 0)
@@ -305,18 +448,6 @@ static int gofer_iterate(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
-static void gofer_release(struct file *f)
-{
-	struct gofer_open *go = f->priv;
-	if (!go)
-		return;
-	p9c_clunk(CL(f->inode), go->fid);
-	for (size_t i = 0; i < go->nents; i++)
-		free(go->ents[i].name);
-	free(go->ents);
-	free(go);
-}
-
 static int gofer_fsync(struct file *f, int datasync)
 {
 	return 0;
@@ -331,11 +462,9 @@ static const struct inode_ops gofer_iops = {
 static const struct file_ops gofer_file_fops = {
     .read = gofer_read,
     .fsync = gofer_fsync,
-    .release = gofer_release,
 };
 
 static const struct file_ops gofer_dir_fops = {
     .iterate = gofer_iterate,
     .fsync = gofer_fsync,
-    .release = gofer_release,
 };

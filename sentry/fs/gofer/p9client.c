@@ -2,19 +2,24 @@
 #include "sentry/fs/gofer/p9client.h"
 
 #include "abi/errno.h"
+#include "sentry/profile.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct p9_client {
 	pthread_mutex_t mu;
 	int fd;
 	uint32_t msize;
-	bool broken; /* the stream is unusable: every call fails with EIO */
+	bool broken;	 /* the stream is unusable: every call fails with EIO */
+	bool fd_dialect; /* P9_VERSION_L_FD: replies may carry a descriptor */
+	int donated;	 /* passed with the last reply, until taken, or -1 */
 	uint16_t tag;
 	uint8_t *tbuf; /* request being built; msize bytes */
 	uint8_t *rbuf; /* last reply; msize bytes */
@@ -42,6 +47,7 @@ static void mark_broken(struct p9_client *c)
  * Caller holds c->mu. */
 static int rpc(struct p9_client *c, long tlen, uint8_t rtype)
 {
+	uint64_t t0 = profile_enabled ? profile_now() : 0;
 	struct p9_hdr h;
 	long n;
 
@@ -51,7 +57,16 @@ static int rpc(struct p9_client *c, long tlen, uint8_t rtype)
 		return (int)tlen;
 	if (p9_send_msg(c->fd, c->tbuf, (size_t)tlen) < 0)
 		goto broken;
-	n = p9_recv_msg(c->fd, c->rbuf, c->msize);
+	if (c->donated >= 0) { /* not taken by the last caller */
+		close(c->donated);
+		c->donated = -1;
+	}
+	if (c->fd_dialect)
+		n = p9_recv_msg_fd(c->fd, c->rbuf, c->msize, &c->donated);
+	else
+		n = p9_recv_msg(c->fd, c->rbuf, c->msize);
+	if (profile_enabled)
+		profile_p9(c->tbuf[4], profile_now() - t0);
 	if (n <= 0)
 		goto broken;
 	c->rlen = (size_t)n;
@@ -135,6 +150,7 @@ struct p9_client *p9c_connect(int fd, uint32_t msize, int *err)
 		return NULL;
 	}
 	c->fd = fd;
+	c->donated = -1;
 	c->msize = msize;
 	c->next_fid = 1;
 	c->tbuf = malloc(msize);
@@ -145,21 +161,30 @@ struct p9_client *p9c_connect(int fd, uint32_t msize, int *err)
 	}
 	pthread_mutex_init(&c->mu, NULL);
 
+	/* Our dialect first, then plain 9P2000.L. */
 	c->tag = P9_NOTAG;
 	tv.msize = msize;
-	tv.version = p9_str_c(P9_VERSION_L);
-	ret =
-	    rpc(c, p9_enc_tversion(c->tbuf, msize, P9_NOTAG, &tv), P9_RVERSION);
+	for (int i = 0; i < 2; i++) {
+		const char *v = i ? P9_VERSION_L : P9_VERSION_L_FD;
+
+		tv.version = p9_str_c(v);
+		ret = rpc(c, p9_enc_tversion(c->tbuf, msize, P9_NOTAG, &tv),
+			  P9_RVERSION);
+		if (ret < 0)
+			goto fail_mu;
+		if (p9_dec_rversion(c->rbuf, c->rlen, &rv) < 0) {
+			ret = -LINUX_EIO;
+			goto fail_mu;
+		}
+		ret = -LINUX_EPROTONOSUPPORT;
+		if (p9_str_eq(rv.version, v)) {
+			c->fd_dialect = i == 0;
+			ret = 0;
+			break;
+		}
+	}
 	if (ret < 0)
 		goto fail_mu;
-	if (p9_dec_rversion(c->rbuf, c->rlen, &rv) < 0) {
-		ret = -LINUX_EIO;
-		goto fail_mu;
-	}
-	if (!p9_str_eq(rv.version, P9_VERSION_L)) {
-		ret = -LINUX_EPROTONOSUPPORT;
-		goto fail_mu;
-	}
 	if (rv.msize < P9_MIN_MSIZE || rv.msize > msize) {
 		ret = -LINUX_EPROTO;
 		goto fail_mu;
@@ -183,6 +208,8 @@ void p9c_close(struct p9_client *c)
 	if (!c)
 		return;
 	close(c->fd);
+	if (c->donated >= 0)
+		close(c->donated);
 	pthread_mutex_destroy(&c->mu);
 	free(c->tbuf);
 	free(c->rbuf);
@@ -325,8 +352,25 @@ int p9c_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,
 	return ret;
 }
 
+/* A donated descriptor is taken only if it is what the dialect promises:
+ * a regular file open read-only. */
+static int take_donated(struct p9_client *c)
+{
+	int fd = c->donated;
+	struct stat st;
+
+	c->donated = -1;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+		return fd;
+	close(fd);
+	return -1;
+}
+
 int p9c_lopen(struct p9_client *c, uint32_t fid, uint32_t linux_open_flags,
-	      struct p9_qid *qid, uint32_t *iounit)
+	      struct p9_qid *qid, uint32_t *iounit, int *hostfd)
 {
 	struct p9_tlopen t = {.fid = fid, .flags = linux_open_flags};
 	struct p9_rlopen r;
@@ -342,6 +386,8 @@ int p9c_lopen(struct p9_client *c, uint32_t fid, uint32_t linux_open_flags,
 			*qid = r.qid;
 		if (iounit)
 			*iounit = r.iounit;
+		if (hostfd)
+			*hostfd = take_donated(c);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return ret;

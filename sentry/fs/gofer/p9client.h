@@ -64,9 +64,12 @@ int p9c_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,
 		struct p9_attr *out);
 
 /* Open fid for I/O with Linux open flags (O_ACCMODE, O_TRUNC, O_APPEND,
- * O_DIRECTORY...; O_CREAT is not for lopen). qid and iounit may be NULL. */
+ * O_DIRECTORY...; O_CREAT is not for lopen). qid and iounit may be NULL.
+ * hostfd (may be NULL): set to a host descriptor of the opened file that
+ * the gofer donated (P9_VERSION_L_FD: a regular file opened read-only;
+ * the caller owns it), or -1. */
 int p9c_lopen(struct p9_client *c, uint32_t fid, uint32_t linux_open_flags,
-	      struct p9_qid *qid, uint32_t *iounit);
+	      struct p9_qid *qid, uint32_t *iounit, int *hostfd);
 
 /* Read up to count bytes at off from an open fid into buf (sentry memory).
  * Requests larger than msize - P9_IOHDRSZ are split; stops at the first
