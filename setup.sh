@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 packages=(
 	# build
-	build-essential cmake pkg-config libseccomp-dev libunwind-dev
+	build-essential cmake pkg-config libseccomp-dev libunwind-dev liblzma-dev
 	libcmocka-dev libjemalloc-dev libjson-c-dev clang-format
 	# tests: what the integration tests and the compat harness run
 	busybox-static python3 perl coreutils findutils diffutils sed

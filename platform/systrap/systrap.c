@@ -192,8 +192,13 @@ static int build_filter(void)
 	return 0;
 }
 
+static int spawn_stub(struct platform_ctx **out);
+static struct platform_ctx *zygote;
+
 static int systrap_init(int memfd)
 {
+	int err;
+
 	mem_fd = memfd;
 	ctx_fd = memfd_create("runsc-contexts", 0);
 	if (ctx_fd < 0)
@@ -202,7 +207,12 @@ static int systrap_init(int memfd)
 		return -errno;
 	if (systrap_stub_end - systrap_stub_start > (long)STUB_SIZE)
 		return -E2BIG;
-	return build_filter();
+	err = build_filter();
+	if (err)
+		return err;
+	/* The zygote now, while the sentry is small and single-threaded:
+	 * it sets itself up on the other CPU while the sentry boots on. */
+	return spawn_stub(&zygote);
 }
 
 /* Regions of stub processes known to be gone, for reuse: unmapping one
@@ -548,7 +558,6 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
  * costs a fraction of forking the sentry (whose mappings the child must
  * then unmap), and exec makes a new address space every time. */
 static pthread_mutex_t zygote_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct platform_ctx *zygote;
 
 static void systrap_destroy(struct platform_ctx *c);
 
