@@ -25,11 +25,21 @@ ssize_t stub_write_mem(pid_t pid, uint64_t addr, const void *buf, size_t n)
 	return r < 0 ? -errno : r;
 }
 
-void stub_child_cleanup(int keep_a, int keep_b)
+void stub_child_cleanup(const int *keep_in, int n)
 {
 	unsigned from = 0;
-	int keep[2] = {keep_a < keep_b ? keep_a : keep_b,
-		       keep_a < keep_b ? keep_b : keep_a};
+	int keep[8];
+
+	if (n > 8)
+		n = 8;
+	/* sorted, so that the gaps between them can be closed in order */
+	for (int i = 0; i < n; i++) {
+		int j = i;
+
+		for (; j > 0 && keep[j - 1] > keep_in[i]; j--)
+			keep[j] = keep[j - 1];
+		keep[j] = keep_in[i];
+	}
 
 	/* glibc registers at least 32 bytes even where __rseq_size says
 	 * less, and unregistering needs the same length. */
@@ -38,7 +48,7 @@ void stub_child_cleanup(int keep_a, int keep_b)
 			(char *)__builtin_thread_pointer() + __rseq_offset,
 			__rseq_size < 32 ? 32 : __rseq_size,
 			RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < n; i++) {
 		if (keep[i] < (int)from)
 			continue;
 		if (keep[i] > (int)from)
@@ -62,8 +72,8 @@ void platform_vdso_probe(void)
 	while (fgets(line, sizeof(line), f) && v.n < 4) {
 		unsigned long lo, hi;
 		char perms[8], name[64] = "";
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %63s", &lo, &hi, perms,
-			   name) < 3)
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %63s", &lo, &hi,
+			   perms, name) < 3)
 			continue;
 		if (strncmp(name, "[vvar", 5) && strcmp(name, "[vdso]"))
 			continue;

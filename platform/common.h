@@ -13,7 +13,7 @@ ssize_t stub_write_mem(pid_t pid, uint64_t addr, const void *buf, size_t n);
 
 /* In a freshly forked stub child: drop glibc's rseq registration (the
  * kernel would write it on return to user mode, into memory the stub is
- * about to unmap) and close every fd but keep_a and keep_b (-1: none). */
-void stub_child_cleanup(int keep_a, int keep_b);
+ * about to unmap) and close every fd but the n in keep (-1s are ignored). */
+void stub_child_cleanup(const int *keep, int n);
 
 #endif

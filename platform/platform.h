@@ -85,6 +85,11 @@ struct platform_ops {
 	/* Memory of the address space, run in the stub. Return 0/-errno. */
 	long (*mmap)(struct platform_ctx *ctx, uint64_t addr, uint64_t len,
 		     int prot, int flags, int memfd_or_neg, uint64_t off);
+	/* mmap of a host file the sentry holds open (hostfd), mapped in the
+	 * stub from the host's own pages: nothing copied. NULL or -ENOSYS
+	 * where the platform cannot: the caller uses the memory file. */
+	long (*mmap_host)(struct platform_ctx *ctx, uint64_t addr, uint64_t len,
+			  int prot, int flags, int hostfd, uint64_t off);
 	int (*munmap)(struct platform_ctx *ctx, uint64_t addr, uint64_t len);
 	int (*mprotect)(struct platform_ctx *ctx, uint64_t addr, uint64_t len,
 			int prot);

@@ -26,6 +26,7 @@ static const int allowed[] = {
     SCMP_SYS(recvfrom),
     SCMP_SYS(sendmsg),
     SCMP_SYS(recvmsg),
+    SCMP_SYS(socketpair), /* systrap: each stub's descriptor channel */
     SCMP_SYS(shutdown),
     SCMP_SYS(close),
     SCMP_SYS(close_range),

@@ -116,7 +116,7 @@ static void __attribute__((noreturn)) stub_child(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
-	stub_child_cleanup(g_memfd, -1);
+	stub_child_cleanup(&g_memfd, 1);
 	/* Out of the caller's terminal process groups: terminal signals are
 	 * for the sentry to deliver, not the host. */
 	setsid();

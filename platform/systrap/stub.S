@@ -8,11 +8,14 @@
  * Header (must match systrap.c):
  *   0  u32 state   stub -> sentry: 0 none, 1 event, 2 command done
  *   4  u32 cmd     sentry -> stub: 0 none, 1 resume, 2 syscall, 3 fork,
- *                  4 thread
+ *                  4 thread, 5 map a passed descriptor
  *   8  u64 sig     16 u64 siginfo   24 u64 ucontext   (event)
  *   32 u64 nr      40..80 u64 args[6]   88 u64 ret        (command)
  *   96 u32 sentry_sleeping, 100 u32 stub_sleeping (wake only sleepers)
+ *   112 u64 the address space's descriptor channel (a socket in the stub)
  *   128 stack_t for a new thread's sigaltstack, 160 an empty sigset
+ *   256 a msghdr for recvmsg on the channel (filled by the sentry), whose
+ *       control buffer is at 344: cmsg_len, level, type, then the fd
  */
 #define CTX_SIZE 0x10000
 #define H_STATE 0
@@ -25,8 +28,12 @@
 #define H_RET 88
 #define H_SLEEPING 96
 #define H_STUB_SLEEPING 100
+#define H_CHAN 112
 #define H_SS 128
 #define H_MASK 160
+#define H_MSG 256
+#define H_CMSG 344
+#define MSG_DONTWAIT 0x40
 #define SPIN 500
 
 	.section .rodata
@@ -128,6 +135,8 @@ have_cmd:
 	je	do_fork
 	cmp	$4, %eax
 	je	do_thread
+	cmp	$5, %eax
+	je	do_mapfd
 do_syscall:
 	call	load_args
 	syscall
@@ -163,18 +172,72 @@ load_args:
 	mov	H_ARGS+40(%rbx), %r9
 	ret
 
-/* fork: clone(CLONE_PARENT|SIGCHLD). args[0..1] are the flags; args[4] is
- * the child's own context region's memfd offset, args[5] the context fd.
- * The sentry has already copied this region (header and signal frame)
- * into the child's; the child maps that over its base before it touches
- * the region, and the parent goes on at once. */
-do_fork:
+/* Take the descriptor the sentry passed on the channel: r14 = it, or
+ * rax = a negative error (then r14 = -1). */
+recv_fd:
+	mov	$-1, %r14
+	mov	$47, %eax		/* recvmsg(chan, &msg, MSG_DONTWAIT) */
+	mov	H_CHAN(%rbx), %rdi
+	lea	H_MSG(%rbx), %rsi
+	mov	$MSG_DONTWAIT, %edx
+	syscall
+	test	%rax, %rax
+	js	1f
+	mov	$-9, %rax		/* -EBADF unless exactly one fd came */
+	cmpq	$20, H_CMSG(%rbx)	/* cmsg_len == CMSG_LEN(sizeof(int)) */
+	jne	1f
+	movabs	$0x100000001, %rcx	/* level SOL_SOCKET, type SCM_RIGHTS */
+	cmp	%rcx, H_CMSG+8(%rbx)
+	jne	1f
+	movslq	H_CMSG+16(%rbx), %r14
+	xor	%eax, %eax
+1:	ret
+
+/* mmap(args[0..3], fd passed on the channel, args[5]), then close the
+ * passed descriptor: the mapping keeps the file. */
+do_mapfd:
+	call	recv_fd
+	test	%rax, %rax
+	js	cmd_done
 	call	load_args
+	mov	%r14, %r8
+	syscall
+	mov	%rax, %r12
+	mov	$3, %eax		/* close(fd) */
+	mov	%r14, %rdi
+	syscall
+	mov	%r12, %rax
+	jmp	cmd_done
+
+/* fork: clone(CLONE_PARENT|SIGCHLD). args[0..1] are the flags; args[4] is
+ * the child's own context region's memfd offset, args[5] the context fd;
+ * args[2] (ignored by clone) is 1 when the sentry passed the child's end
+ * of a new descriptor channel, which the child puts in place of the one
+ * it inherits. The sentry has already copied this region (header and
+ * signal frame) into the child's; the child maps that over its base
+ * before it touches the region, and the parent goes on at once. */
+do_fork:
+	mov	$-1, %r14
+	cmpq	$0, H_ARGS+16(%rbx)
+	je	1f
+	call	recv_fd
+	test	%rax, %rax
+	js	cmd_done
+1:	call	load_args
 	mov	H_ARGS+32(%rbx), %r12	/* new region offset */
 	mov	H_ARGS+40(%rbx), %r13	/* ctx memfd */
 	syscall
 	test	%rax, %rax
-	jnz	cmd_done		/* the parent, or an error */
+	jz	fork_child
+	mov	%rax, %r12		/* the parent: drop the child's end */
+	test	%r14, %r14
+	js	2f
+	mov	$3, %eax
+	mov	%r14, %rdi
+	syscall
+2:	mov	%r12, %rax
+	jmp	cmd_done
+fork_child:
 	mov	$9, %eax		/* mmap(base, CTX_SIZE, RW, SHARED|FIXED, fd, off) */
 	mov	%rbx, %rdi
 	mov	$CTX_SIZE, %esi
@@ -185,6 +248,16 @@ do_fork:
 	syscall
 	cmp	%rdi, %rax
 	jne	raise_self		/* cannot have a region: fault out */
+	test	%r14, %r14
+	js	3f
+	mov	$33, %eax		/* dup2(new end, chan); close(new end) */
+	mov	%r14, %rdi
+	mov	H_CHAN(%rbx), %rsi
+	syscall
+	mov	$3, %eax
+	mov	%r14, %rdi
+	syscall
+3:
 	/* Our region now, holding the sentry's copy of the parent's. The
 	 * sentry may be asleep on it: always wake it for this first event. */
 	movl	$0, H_STUB_SLEEPING(%rbx)

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <sys/uio.h>
@@ -46,7 +47,7 @@
 #define SPIN	    1000 /* ~50 us at ~50 ns a pause: longer only burns a CPU */
 
 enum { ST_NONE, ST_EVENT, ST_DONE };
-enum { CMD_NONE, CMD_RESUME, CMD_SYSCALL, CMD_FORK, CMD_THREAD };
+enum { CMD_NONE, CMD_RESUME, CMD_SYSCALL, CMD_FORK, CMD_THREAD, CMD_MAPFD };
 
 struct hdr {
 	_Atomic uint32_t state;
@@ -55,9 +56,18 @@ struct hdr {
 	uint64_t nr, args[6], ret;
 	_Atomic uint32_t sentry_sleeping;
 	_Atomic uint32_t stub_sleeping;
+	uint32_t pad;
+	uint64_t chan; /* the stub's descriptor number of its channel */
 };
 _Static_assert(offsetof(struct hdr, sentry_sleeping) == 96, "stub.S layout");
 _Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
+_Static_assert(offsetof(struct hdr, chan) == 112, "stub.S layout");
+/* The recvmsg block in the header page (stub.S H_MSG...): msghdr, iovec,
+ * one data byte, a control buffer for one descriptor. */
+#define HDR_MSG	 256
+#define HDR_IOV	 320
+#define HDR_BYTE 336
+#define HDR_CMSG 344
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,
@@ -65,6 +75,10 @@ extern const uint64_t systrap_off_init, systrap_off_handler,
 
 struct stub_as {
 	pid_t pid;
+	/* The descriptor channel: a socket pair whose other end the stub
+	 * holds as chan_no; host files to map are passed over it (SCM_RIGHTS).
+	 * chan < 0: none (host files are then copied to the memory file). */
+	int chan, chan_no;
 	atomic_int live;
 	/* Slots of context regions in this address space (bit set: used). */
 	uint8_t used[CTX_MAX / 8 + 1];
@@ -129,7 +143,7 @@ static int build_filter(void)
 	    SYS_futex,		SYS_rt_sigreturn, SYS_mmap,    SYS_munmap,
 	    SYS_mprotect,	SYS_mremap,	  SYS_madvise, SYS_exit,
 	    SYS_arch_prctl,	SYS_sigaltstack,  SYS_getpid,  SYS_gettid,
-	    SYS_rt_sigprocmask,
+	    SYS_rt_sigprocmask, SYS_recvmsg,	  SYS_close,   SYS_dup2,
 	};
 	const size_t n = sizeof(plain) / sizeof(plain[0]);
 	struct sock_filter *f = calloc(32 + n, sizeof(*f));
@@ -394,8 +408,9 @@ static long stub_call(struct platform_ctx *c, uint32_t cmd, long nr,
 }
 
 static void __attribute__((noreturn))
-stub_child(uint64_t region_stub, uint64_t region_off)
+stub_child(uint64_t region_stub, uint64_t region_off, int chan)
 {
+	const int keep[3] = {mem_fd, ctx_fd, chan};
 	struct sigaction sa;
 	sigset_t none;
 	stack_t ss;
@@ -403,7 +418,7 @@ stub_child(uint64_t region_stub, uint64_t region_off)
 	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS,  SIGFPE,
 				   SIGILL, SIGTRAP, INTR_SIG};
 
-	stub_child_cleanup(mem_fd, ctx_fd);
+	stub_child_cleanup(keep, 3);
 	page = mmap((void *)STUB_ADDR, STUB_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (page == MAP_FAILED)
@@ -467,20 +482,74 @@ static int spawn_stub(struct platform_ctx **out)
 		free(as);
 		return -ENOMEM;
 	}
+	int sv[2] = {-1, -1};
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		sv[0] = sv[1] = -1; /* no channel: host files get copied */
 	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0) {
 		int err = -errno;
+		if (sv[0] >= 0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
 		region_free(c);
 		free(c);
 		free(as);
 		return err;
 	}
 	if (pid == 0)
-		stub_child(stub_base(c), c->region_off);
+		stub_child(stub_base(c), c->region_off, sv[1]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	as->chan = sv[0];
+	as->chan_no = sv[1];
 	as->pid = pid;
 	c->tid = pid;
 	*out = c;
 	return 0;
+}
+
+/* Pass fd over the channel sock (one byte of data carries it). */
+static int send_fd(int sock, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	char byte = 0;
+	struct iovec iov = {&byte, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.buf,
+			    .msg_controllen = sizeof(cm.buf)};
+	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+		return -EIO;
+	return 0;
+}
+
+/* Lay out, in c's header page, the recvmsg the stub makes on its
+ * channel (stub addresses), with an empty control buffer. */
+static void prep_msg(struct platform_ctx *c)
+{
+	uint64_t base = stub_base(c);
+	struct msghdr *mh = (struct msghdr *)(c->region + HDR_MSG);
+	struct iovec *iov = (struct iovec *)(c->region + HDR_IOV);
+
+	memset(mh, 0, sizeof(*mh));
+	iov->iov_base = (void *)(base + HDR_BYTE);
+	iov->iov_len = 1;
+	mh->msg_iov = (struct iovec *)(base + HDR_IOV);
+	mh->msg_iovlen = 1;
+	mh->msg_control = (void *)(base + HDR_CMSG);
+	mh->msg_controllen = CMSG_SPACE(sizeof(int));
+	memset(c->region + HDR_CMSG, 0, CMSG_SPACE(sizeof(int)));
+	H(c)->chan = (uint64_t)c->as->chan_no;
 }
 
 /* The fork child's region starts as a copy of the parked parent's: the
@@ -532,17 +601,39 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 	n->fresh = true;
 	atomic_fetch_add(&as->live, 1);
 	err = settle(c);
-	if (!err)
+	if (!err) {
+		prep_msg(c); /* the child's header gets the channel's number */
 		err = copy_region(c, n);
+	}
 	if (err) {
 		region_free(n);
 		free(n);
 		free(as);
 		return err;
 	}
-	pid = stub_call(c, CMD_FORK, SYS_clone, STUB_FORK_FLAGS, 0, 0, 0,
+	/* The child's own channel: its end goes to the parent stub, which
+	 * hands it to the child in place of the parent's. */
+	as->chan = -1;
+	as->chan_no = c->as->chan_no;
+	bool passed = false;
+	if (c->as->chan >= 0) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ==
+		    0) {
+			passed = send_fd(c->as->chan, sv[1]) == 0;
+			close(sv[1]);
+			if (passed)
+				as->chan = sv[0];
+			else
+				close(sv[0]);
+		}
+	}
+	pid = stub_call(c, CMD_FORK, SYS_clone, STUB_FORK_FLAGS, 0, passed, 0,
 			n->region_off, ctx_fd);
 	if (pid <= 0) {
+		if (as->chan >= 0)
+			close(as->chan);
 		region_free(n);
 		free(n);
 		free(as);
@@ -691,6 +782,8 @@ static void systrap_destroy(struct platform_ctx *c)
 	struct stub_as *as = c->as;
 
 	if (atomic_fetch_sub(&as->live, 1) == 1) {
+		if (as->chan >= 0)
+			close(as->chan);
 		stub_kill(as->pid, (struct region){c->region_off, c->region});
 		free(c);
 		free(as);
@@ -797,6 +890,30 @@ static long systrap_mmap(struct platform_ctx *c, uint64_t addr, uint64_t len,
 			 off);
 }
 
+static long systrap_mmap_host(struct platform_ctx *c, uint64_t addr,
+			      uint64_t len, int prot, int flags, int hostfd,
+			      uint64_t off)
+{
+	struct hdr *h = H(c);
+	int err;
+
+	if (c->as->chan < 0)
+		return -ENOSYS;
+	err = settle(c);
+	if (err)
+		return err;
+	prep_msg(c);
+	err = send_fd(c->as->chan, hostfd);
+	if (err)
+		return err;
+	h->nr = SYS_mmap;
+	h->args[0] = addr, h->args[1] = len, h->args[2] = (uint64_t)prot;
+	h->args[3] = (uint64_t)flags, h->args[4] = 0, h->args[5] = off;
+	post_cmd(c, CMD_MAPFD);
+	err = wait_state(c, ST_DONE);
+	return err ? err : (long)h->ret;
+}
+
 static int systrap_munmap(struct platform_ctx *c, uint64_t addr, uint64_t len)
 {
 	return stub_call(c, CMD_SYSCALL, SYS_munmap, addr, len, 0, 0, 0, 0);
@@ -899,6 +1016,7 @@ const struct platform_ops platform_systrap_ops = {
     .switch_to = systrap_switch_to,
     .interrupt = systrap_interrupt,
     .mmap = systrap_mmap,
+    .mmap_host = systrap_mmap_host,
     .munmap = systrap_munmap,
     .mprotect = systrap_mprotect,
     .mremap = systrap_mremap,

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "sentry/mm/mm.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -102,7 +103,8 @@ static uint64_t vma_eof(const struct vma *v)
 {
 	uint64_t fend, e;
 
-	if (!v->backing)
+	/* A host file mapped as such: the host raises SIGBUS itself. */
+	if (!v->backing || (v->flags & VMA_HOSTFD))
 		return v->end;
 	fend = PAGE_UP(((struct file *)v->backing)->inode->size);
 	if (fend <= v->off)
@@ -117,12 +119,45 @@ static bool range_ok(uint64_t addr, uint64_t len)
 	       addr + len > addr;
 }
 
+/* Map [addr, addr+len) of file from its copy in the memory file (*moff: the
+ * memory-file offset of off). Pages past the file's last one stay
+ * PROT_NONE anonymous memory: touching them is Linux's SIGBUS (see
+ * vma_eof). Returns >= 0 or -errno (host) / -LINUX_Exxx. */
+static long map_memfile(struct task *t, struct file *file, int type,
+			uint64_t addr, uint64_t len, int prot, int hflags,
+			uint64_t off, uint64_t *moff)
+{
+	uint64_t fend, in;
+	long r;
+	int err = filecache_get(file, off + len, moff);
+
+	if (err)
+		return err;
+	*moff += off;
+	if (type == LINUX_MAP_SHARED)
+		filecache_note_shared_writable(file->inode);
+	fend = PAGE_UP(file->inode->size);
+	in = fend > off ? fend - off : 0;
+	if (in > len)
+		in = len;
+	r = 0;
+	if (in)
+		r = plat->mmap(t->pctx, addr, in, prot & 7, hflags, mm_memfd(),
+			       *moff);
+	if (r >= 0 && in < len)
+		r = plat->mmap(t->pctx, addr + in, len - in, 0,
+			       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS |
+				   MAP_NORESERVE,
+			       -1, 0);
+	return r;
+}
+
 long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 	    struct file *file, uint64_t off, const char *name)
 {
 	struct mm *mm = t->mm;
 	int type = flags & LINUX_MAP_TYPE;
-	int hflags = MAP_FIXED, fd = -1;
+	int hflags = MAP_FIXED, hostfd = -1;
 	uint64_t moff = 0;
 	struct vma v = {0};
 	char path[VFS_PATH_MAX];
@@ -180,19 +215,12 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 			return err;
 	}
 
-	if (file) {
-		err = filecache_get(file, off + len, &moff);
-		if (err)
-			return err;
-		fd = mm_memfd();
-		moff += off;
-		if (type == LINUX_MAP_SHARED)
-			filecache_note_shared_writable(file->inode);
-		hflags |= type == LINUX_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
-	} else {
-		hflags |= MAP_ANONYMOUS |
-			  (type == LINUX_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE);
-	}
+	if (file && plat->mmap_host && file->ops && file->ops->mmap_fd &&
+	    !(type == LINUX_MAP_SHARED && (prot & LINUX_PROT_WRITE)))
+		hostfd = file->ops->mmap_fd(file);
+	hflags |= type == LINUX_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
+	if (!file)
+		hflags |= MAP_ANONYMOUS;
 	if (flags & LINUX_MAP_NORESERVE)
 		hflags |= MAP_NORESERVE;
 	if (flags & LINUX_MAP_POPULATE)
@@ -201,22 +229,18 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 	/* A replaced shared mapping is written back first, as munmap would. */
 	if (flags & LINUX_MAP_FIXED)
 		writeback_range(mm, addr, addr + len);
-	if (file) {
-		uint64_t fend = PAGE_UP(file->inode->size);
-		uint64_t in = fend > off ? fend - off : 0;
-		if (in > len)
-			in = len;
-		r = 0;
-		if (in)
-			r = plat->mmap(t->pctx, addr, in, prot & 7, hflags, fd,
-				       moff);
-		if (r >= 0 && in < len)
-			r = plat->mmap(t->pctx, addr + in, len - in, 0,
-				       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS |
-					   MAP_NORESERVE,
-				       -1, 0);
-	} else {
-		r = plat->mmap(t->pctx, addr, len, prot & 7, hflags, fd, moff);
+	r = -ENOSYS;
+	if (hostfd >= 0)
+		r = plat->mmap_host(t->pctx, addr, len, prot & 7, hflags,
+				    hostfd, off);
+	if (r == -ENOSYS) { /* not from the host file (or not to this stub) */
+		hostfd = -1;
+		if (file)
+			r = map_memfile(t, file, type, addr, len, prot, hflags,
+					off, &moff);
+		else
+			r = plat->mmap(t->pctx, addr, len, prot & 7, hflags, -1,
+				       0);
 	}
 	if (r < 0)
 		return host_err(r);
@@ -228,7 +252,9 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 	v.end = addr + len;
 	v.prot = prot & 7;
 	v.flags = (type == LINUX_MAP_SHARED ? VMA_SHARED : VMA_PRIVATE) |
-		  (file ? VMA_MEMFD : VMA_ANONYMOUS) |
+		  (hostfd >= 0 ? VMA_HOSTFD
+		   : file      ? VMA_MEMFD
+			       : VMA_ANONYMOUS) |
 		  (flags & (LINUX_MAP_GROWSDOWN | LINUX_MAP_STACK));
 	v.backing = file;
 	v.off = file ? off : 0;

@@ -42,6 +42,7 @@
 #define VMA_DONTCOPY   (1u << 24) /* MADV_DONTFORK: not inherited by fork */
 #define VMA_WIPEONFORK (1u << 25) /* MADV_WIPEONFORK: child sees zeros */
 #define VMA_MEMFD      (1u << 26) /* memfd_off is meaningful */
+#define VMA_HOSTFD     (1u << 27) /* mapped from the backing's host fd */
 
 struct vma {
 	uint64_t start, end; /* page-aligned, start < end */

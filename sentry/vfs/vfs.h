@@ -312,6 +312,11 @@ struct file_ops {
 	/* For files backed by a host fd (hostfd.c): the fd to wait on with
 	 * task_wait_host_fd(). NULL or -1: none. */
 	int (*host_fd)(struct file *f);
+	/* A host fd with the file's content that mmap may map directly (the
+	 * host's page cache, nothing copied): only for content the sandbox
+	 * cannot change, valid while f is open. NULL or -1: none (mappings go
+	 * through the memory file's copy). */
+	int (*mmap_fd)(struct file *f);
 	int (*fsync)(struct file *f, int datasync);
 	/* Last reference to the open file dropped: free f->priv. */
 	void (*release)(struct file *f);

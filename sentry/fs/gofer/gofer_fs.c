@@ -370,6 +370,11 @@ static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
 	return ret;
 }
 
+static int gofer_mmap_fd(struct file *f)
+{
+	return GI(f->inode)->hostfd;
+}
+
 static int list_all(struct file *f, struct gofer_inode *go)
 {
 	struct p9_client *c = CL(f->inode);
@@ -461,6 +466,7 @@ static const struct inode_ops gofer_iops = {
 
 static const struct file_ops gofer_file_fops = {
     .read = gofer_read,
+    .mmap_fd = gofer_mmap_fd,
     .fsync = gofer_fsync,
 };
 

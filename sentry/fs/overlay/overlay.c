@@ -996,6 +996,16 @@ static unsigned ovl_poll(struct file *f, struct waitq **wq)
 	return vfs_poll(in, wq);
 }
 
+/* A lower file's own descriptor, until it is copied up (a mapping made
+ * before the copy-up keeps the lower content, as Linux's overlayfs). */
+static int ovl_mmap_fd(struct file *f)
+{
+	struct file *in = inner(f);
+	if (!in || !in->ops || !in->ops->mmap_fd || OI(f->inode)->upper)
+		return -1;
+	return in->ops->mmap_fd(in);
+}
+
 static int ovl_fsync(struct file *f, int datasync)
 {
 	struct file *in = inner(f);
@@ -1021,6 +1031,7 @@ static const struct file_ops ovl_fops = {
     .iterate = ovl_iterate,
     .ioctl = ovl_ioctl,
     .poll = ovl_poll,
+    .mmap_fd = ovl_mmap_fd,
     .fsync = ovl_fsync,
     .release = ovl_release,
 };

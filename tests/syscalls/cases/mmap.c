@@ -183,5 +183,31 @@ int main(void)
 	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	YESNO("mmap(/dev/zero) zero and writable",
 	      p != MAP_FAILED && p[5] == 0 && (p[5] = 1));
+
+	/* A file of the (read-only) root tree, this very binary: in the
+	 * sandbox it is mapped from the host's own file. */
+	struct stat est;
+	fd = open("/proc/self/exe", O_RDONLY);
+	die_if(fd < 0 || fstat(fd, &est) < 0, "open /proc/self/exe");
+	size_t span = ((est.st_size + pg - 1) / pg + 1) * pg;
+	p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	die_if(p == MAP_FAILED, "mmap /proc/self/exe");
+	YESNO("exe mapped: ELF magic", memcmp(p, "\x7f" "ELF", 4) == 0);
+	if (est.st_size % pg)
+		probe("exe: read within the last page past EOF",
+		      p + est.st_size + 1, 0);
+	probe("exe: read a whole page past EOF", p + span - pg, 0);
+	p[0] = 'X';
+	char head[4];
+	pread(fd, head, 4, 0);
+	YESNO("exe: private write seen in the mapping", p[0] == 'X');
+	YESNO("exe: private write not in the file", head[0] == 0x7f);
+	munmap(p, span);
+	ERR("exe: mmap(SHARED, PROT_WRITE) of a read-only fd",
+	    (long)mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
+	YESNO("exe: mmap(SHARED, PROT_READ)", p != MAP_FAILED && p[1] == 'E');
+	ERR("exe: mprotect(PROT_WRITE) of that", mprotect(p, pg, PROT_WRITE));
+	close(fd);
 	return 0;
 }
