@@ -74,6 +74,11 @@ fi
 # row and environment (a row that failed once is not run there again).
 TIMEOUT=60
 WORK_TIMEOUT=300 # gcc/make and python
+# The interpreter itself: a python3 found on PATH may be a wrapper (pyenv's
+# shim is a bash script that runs several processes before python starts),
+# which would time the wrapper's start-up, not python's.
+PYTHON3=$(readlink -f "$(command -v python3)" 2>/dev/null)
+[ -x /usr/bin/python3 ] && PYTHON3=/usr/bin/python3
 
 # Environments, in table order.
 ENV_IDS=(native ptrace systrap gvisor proot uml)
@@ -322,7 +327,7 @@ if want_row python; then
 	log "python3 start-up, $PY_REPS runs"
 	for ((rep = 1; rep <= PY_REPS; rep++)); do
 		for env in "${HOST_ENVS[@]}"; do
-			RUN_TIMEOUT=$WORK_TIMEOUT run_row "$env" python "$rep" "$BIN/timeit" python3 -c 'import json, sqlite3, email'
+			RUN_TIMEOUT=$WORK_TIMEOUT run_row "$env" python "$rep" "$BIN/timeit" "$PYTHON3" -c 'import json, sqlite3, email'
 		done
 	done
 fi
@@ -409,7 +414,7 @@ if [ "${ENV_OK[uml]}" = 1 ]; then
 		done
 		if want_row python; then
 			for ((rep = 1; rep <= PY_REPS; rep++)); do
-				echo "o=\$($BIN/timeit python3 -c 'import json, sqlite3, email' 2>&1 </dev/null | tail -n1); case \$o in RESULT*) echo \"@@ python \$o\";; *) echo \"@@ python FAIL \$o\";; esac"
+				echo "o=\$($BIN/timeit $PYTHON3 -c 'import json, sqlite3, email' 2>&1 </dev/null | tail -n1); case \$o in RESULT*) echo \"@@ python \$o\";; *) echo \"@@ python FAIL \$o\";; esac"
 			done
 		fi
 		if want_row make && [ "$UML_MAKE" = 0 ]; then
