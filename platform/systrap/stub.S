@@ -18,6 +18,8 @@
  *       control buffer is at 344: cmsg_len, level, type, then the fd
  */
 #define CTX_SIZE 0x10000
+#define CTX_BASE 0x7fffc0000000	/* PLATFORM_APP_TOP */
+#define STUB_ADDR 0x7fffffff0000
 #define H_STATE 0
 #define H_CMD 4
 #define H_SIG 8
@@ -248,7 +250,21 @@ fork_child:
 	syscall
 	cmp	%rdi, %rax
 	jne	raise_self		/* cannot have a region: fault out */
-	test	%r14, %r14
+	/* The other threads' regions came along with the address space:
+	 * they are not the child's (and are reused once the parent is gone). */
+	mov	$11, %eax		/* munmap(CTX_BASE, base - CTX_BASE) */
+	movabs	$CTX_BASE, %rdi
+	mov	%rbx, %rsi
+	sub	%rdi, %rsi
+	jz	4f
+	syscall
+4:	mov	$11, %eax		/* munmap(base + CTX_SIZE, up to the stub page) */
+	lea	CTX_SIZE(%rbx), %rdi
+	movabs	$STUB_ADDR, %rsi
+	sub	%rdi, %rsi
+	jz	5f
+	syscall
+5:	test	%r14, %r14
 	js	3f
 	mov	$33, %eax		/* dup2(new end, chan); close(new end) */
 	mov	%r14, %rdi

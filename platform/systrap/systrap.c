@@ -36,6 +36,7 @@
 
 #include "platform/common.h"
 #include "platform/platform.h"
+#include "sentry/log.h"
 
 #define STUB_ADDR   0x7fffffff0000ULL
 #define STUB_SIZE   4096ULL
@@ -62,6 +63,8 @@ struct hdr {
 _Static_assert(offsetof(struct hdr, sentry_sleeping) == 96, "stub.S layout");
 _Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
 _Static_assert(offsetof(struct hdr, chan) == 112, "stub.S layout");
+_Static_assert(CTX_BASE == 0x7fffc0000000ULL && STUB_ADDR == 0x7fffffff0000ULL,
+	       "stub.S constants");
 /* The recvmsg block in the header page (stub.S H_MSG...): msghdr, iovec,
  * one data byte, a control buffer for one descriptor. */
 #define HDR_MSG	 256
@@ -337,8 +340,14 @@ static bool as_dead(struct stub_as *as)
 		return true;
 	si.si_pid = 0;
 	if (waitid(P_PID, as->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	    si.si_pid == as->pid)
+	    si.si_pid == as->pid) {
 		as->dead = true;
+		/* Nothing but the sentry should end a stub: say how it went. */
+		log_warn("systrap: stub %d %s %d", as->pid,
+			 si.si_code == CLD_EXITED ? "exited with status"
+						  : "was killed by signal",
+			 si.si_status);
+	}
 	return as->dead;
 }
 
