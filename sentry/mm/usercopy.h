@@ -27,6 +27,24 @@ long copy_string_in(struct task *t, uint64_t addr, char *dst, size_t max);
  * empty string is -LINUX_ENOENT unless allow_empty. */
 long copy_path_in(struct task *t, uint64_t addr, char *dst, int allow_empty);
 
+/* A reader that keeps the last few application pages it copied in, so
+ * that many small reads from nearby addresses (execve's argv and envp: a
+ * pointer array and the strings, usually side by side) cost one host copy
+ * per page instead of two per string. What it returns is the memory as it
+ * was when each page was first read. Same errors as copy_in and
+ * copy_string_in. */
+#define UREADER_PAGES 4
+struct ureader {
+	struct task *t;
+	uint64_t base[UREADER_PAGES]; /* page address; valid[i] says if read */
+	int valid[UREADER_PAGES];
+	unsigned next; /* the slot replaced next */
+	char page[UREADER_PAGES][4096];
+};
+void ureader_init(struct ureader *r, struct task *t);
+int ureader_copy(struct ureader *r, uint64_t addr, void *dst, size_t n);
+long ureader_string(struct ureader *r, uint64_t addr, char *dst, size_t max);
+
 /* Scatter/gather: read the application's struct iovec array (count entries)
  * into a sentry array. Returns count or -LINUX_EFAULT/-LINUX_EINVAL
  * (count > 1024, or lengths summing past SSIZE_MAX). */

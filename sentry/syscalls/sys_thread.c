@@ -232,8 +232,9 @@ long sys_vfork(struct task *t, const uint64_t a[6])
 			0);
 }
 
-/* Copy a NULL-terminated array of strings from the application. */
-static long copy_strv(struct task *t, uint64_t addr, char ***out)
+/* Copy a NULL-terminated array of strings from the application (r: the
+ * reader, shared by argv and envp, which usually sit side by side). */
+static long copy_strv(struct ureader *r, uint64_t addr, char ***out)
 {
 	size_t n = 0, cap = 16, total = 0;
 	char **v = calloc(cap, sizeof(char *));
@@ -247,13 +248,13 @@ static long copy_strv(struct task *t, uint64_t addr, char ***out)
 	for (; addr;) {
 		uint64_t p;
 		long len;
-		if (copy_in(t, addr + n * 8, &p, 8)) {
+		if (ureader_copy(r, addr + n * 8, &p, 8)) {
 			err = -LINUX_EFAULT;
 			goto out;
 		}
 		if (!p)
 			break;
-		len = copy_string_in(t, p, buf, 131072);
+		len = ureader_string(r, p, buf, 131072);
 		if (len == -LINUX_ENAMETOOLONG)
 			len = -LINUX_E2BIG;
 		if (len < 0) {
@@ -304,11 +305,16 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv,
 		      uint64_t uenvp)
 {
 	char **argv = NULL, **envp = NULL;
+	struct ureader *r = malloc(sizeof(*r));
 	long err;
 
-	err = copy_strv(t, uargv, &argv);
+	if (!r)
+		return -LINUX_ENOMEM;
+	ureader_init(r, t);
+	err = copy_strv(r, uargv, &argv);
 	if (err >= 0)
-		err = copy_strv(t, uenvp, &envp);
+		err = copy_strv(r, uenvp, &envp);
+	free(r);
 	if (err >= 0) {
 		err = kernel_execve(t, path, argv, envp);
 		if (err == 0)
