@@ -44,6 +44,9 @@ struct flag {
 	bool takes_value;
 	const char **value; /* takes_value: where the value goes */
 	bool *set;	    /* !takes_value: set to true */
+	/* takes_value and repeatable (runc's --env): called with each
+	 * occurrence's value instead of storing it in *value. */
+	void (*each)(const char *value);
 };
 
 /* Parse argv[0..argc) (argv[0] is the first argument after the command
@@ -71,5 +74,6 @@ int cmd_ps(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_wait(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_kill(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_delete(struct globals *g, int argc, char **argv, struct rerr *e);
+int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e);
 
 #endif

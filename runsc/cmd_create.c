@@ -27,6 +27,7 @@
 
 #include "runsc/cli.h"
 #include "runsc/container.h"
+#include "runsc/control.h"
 #include "runsc/hooks.h"
 #include "runsc/oci_spec.h"
 #include "runsc/sandbox.h"
@@ -155,9 +156,13 @@ static void monitor_main(const struct globals *g, const struct container *c,
 	}
 	cfg->release_fd = rel[0];
 	cfg->die_with_parent = true;
+	cfg->control_fd = control_listen(c->dir, &e);
+	if (cfg->control_fd < 0)
+		goto fail;
 	if (sandbox_launch(cfg, &sb, &e) < 0)
 		goto fail;
 	close(rel[0]);
+	close(cfg->control_fd);
 	monitor_sentry = sb.sentry;
 
 	m.ok = 1;
@@ -287,26 +292,6 @@ static void rfc3339_now(char *buf, size_t size)
 	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct rerr *e)
-{
-	char tmp[PATH_MAX + 16];
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return rerr_set(e, errno, "--pid-file %s", path);
-	dprintf(fd, "%d", (int)pid);
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		int err = errno;
-
-		unlink(tmp);
-		return rerr_set(e, err, "--pid-file %s", path);
-	}
-	return 0;
-}
-
 /* Is this mount one the sandbox provides by itself? The sentry has its own
  * /proc, /dev (with /dev/pts, /dev/shm) and needs no sysfs/cgroup/mqueue
  * mount to be made for it. */
@@ -428,7 +413,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 {
 	char bundle[PATH_MAX], rootfs_rel[PATH_MAX * 2], rootfs[PATH_MAX];
 	char fifo[PATH_MAX + 16];
-	struct sandbox_config cfg = {.log_fd = -1, .release_fd = -1};
+	struct sandbox_config cfg = {
+	    .log_fd = -1, .release_fd = -1, .control_fd = -1};
 	struct oci_spec *spec = NULL;
 	struct ready_msg m;
 	struct json_object *state;

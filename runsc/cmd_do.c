@@ -57,6 +57,7 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	    .debug = g->debug,
 	    .log_fd = -1,
 	    .release_fd = -1,
+	    .control_fd = -1,
 	};
 	struct sandbox sb;
 	char cwd[PATH_MAX];

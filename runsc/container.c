@@ -298,3 +298,23 @@ int container_release(struct container *c, struct rerr *e)
 	c->status = CONTAINER_RUNNING;
 	return 0;
 }
+
+int write_pid_file(const char *path, pid_t pid, struct rerr *e)
+{
+	char tmp[PATH_MAX + 16];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rerr_set(e, errno, "--pid-file %s", path);
+	dprintf(fd, "%d", (int)pid);
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		int err = errno;
+
+		unlink(tmp);
+		return rerr_set(e, err, "--pid-file %s", path);
+	}
+	return 0;
+}

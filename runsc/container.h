@@ -71,6 +71,10 @@ const char *container_status_name(enum container_status s);
  * monitor waits for. -1 with e set when the monitor is gone. */
 int container_release(struct container *c, struct rerr *e);
 
+/* Write pid to path (--pid-file), atomically (a temporary then rename).
+ * 0, or -1 with e set. */
+int write_pid_file(const char *path, pid_t pid, struct rerr *e);
+
 /* Remove ROOT/ID and what it holds. */
 int container_remove_dir(const char *dir, struct rerr *e);
 

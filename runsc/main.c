@@ -55,6 +55,10 @@ static void usage(FILE *f)
 	    "  state ID                       the container's state as JSON\n"
 	    "  kill [--all] ID [SIGNAL]       signal the container (TERM)\n"
 	    "  delete [--force] ID            remove a stopped container\n"
+	    "  exec [--process F] [--detach] [--pid-file F] [--cwd D]\n"
+	    "       [--env K=V]... [--user UID[:GID]] ID [CMD ARG...]\n"
+	    "                                 run another process in the "
+	    "container\n"
 	    "  list [--format table|json] [-q]\n"
 	    "  ps [--format table|json] ID    the container's host processes\n"
 	    "  wait ID                        wait for the exit, print it\n"
@@ -155,10 +159,13 @@ int parse_flags(const char *cmd, int argc, char **argv,
 				return rerr_set(e, 0, "%s: %s takes no value",
 						cmd, a);
 			*f->set = !eq || !strcmp(eq + 1, "true");
-		} else if (eq) {
-			*f->value = eq + 1;
-		} else if (i + 1 < argc) {
-			*f->value = argv[++i];
+		} else if (eq || i + 1 < argc) {
+			const char *v = eq ? eq + 1 : argv[++i];
+
+			if (f->each)
+				f->each(v);
+			else
+				*f->value = v;
 		} else {
 			return rerr_set(e, 0, "%s: %s needs a value", cmd, a);
 		}
@@ -185,7 +192,8 @@ static const struct command {
     {"do", cmd_do},	{"spec", cmd_spec},	{"create", cmd_create},
     {"run", cmd_run},	{"start", cmd_start},	{"state", cmd_state},
     {"list", cmd_list}, {"ps", cmd_ps},		{"wait", cmd_wait},
-    {"kill", cmd_kill}, {"delete", cmd_delete}, {NULL, NULL},
+    {"kill", cmd_kill}, {"delete", cmd_delete}, {"exec", cmd_exec},
+    {NULL, NULL},
 };
 
 /* A global flag that takes a value: `--name=V` or `--name V`. Returns the

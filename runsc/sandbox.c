@@ -63,7 +63,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
-	char sentry[PATH_MAX + 32], fdarg[32], logarg[32];
+	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
 	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
@@ -121,6 +121,11 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	if (c->log_fd >= 0) {
 		snprintf(logarg, sizeof(logarg), "--log-fd=%d", dup(c->log_fd));
 		args[n++] = logarg;
+	}
+	if (c->control_fd >= 0) {
+		snprintf(ctlarg, sizeof(ctlarg), "--control-fd=%d",
+			 dup(c->control_fd));
+		args[n++] = ctlarg;
 	}
 	args[n++] = "--";
 	for (size_t i = 0; i < argc; i++)

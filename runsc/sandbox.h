@@ -29,6 +29,10 @@ struct sandbox_config {
 	char *const *rlimits;
 	bool strace, profile, debug;
 	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
+	/* -1: none; else a listening socket passed to the sentry as
+	 * --control-fd, where `runsc exec` connects (sentry/control.h). The
+	 * caller keeps its own copy. */
+	int control_fd;
 	/* -1: run at once. Otherwise the sandbox's pid-1 process waits,
 	 * before it becomes the sentry, for one byte on this fd; EOF or an
 	 * error makes it exit 125 without running anything. The caller keeps

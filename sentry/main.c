@@ -25,6 +25,7 @@
 #include "sentry/mm/mm.h"
 #include "sentry/panic.h"
 #include "sentry/seccomp.h"
+#include "sentry/control.h"
 #include "sentry/profile.h"
 #include "sentry/strace.h"
 #include "sentry/vfs/fdtable.h"
@@ -36,11 +37,11 @@ extern char **environ;
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: runsc-sentry --gofer-fd=N [--strace] [--profile] "
-		"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
-		"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
-		"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
+	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--control-fd=N] "
+			"[--strace] [--profile] "
+			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
+			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
+			"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -94,35 +95,15 @@ static void *signal_forwarder(void *arg)
 
 static struct task *make_init_task(const char *cwd)
 {
-	struct task *t = task_alloc();
-	struct thread_group *tg;
+	int fds[3];
+	struct task *t;
 
+	for (int fd = 0; fd < 3; fd++)
+		fds[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	t = process_new(fds);
 	if (!t)
 		return NULL;
-	tg = tg_alloc(t->tid);
-	if (!tg)
-		return NULL;
-	tg->sighand = calloc(1, sizeof(*tg->sighand));
-	if (!tg->sighand)
-		return NULL;
-	tg->sighand->refs = 1;
-	init_tg = tg;
-	tg_add_thread(tg, t);
-	t->fdt = fdtable_new();
-	t->fs = fs_context_new();
-	if (!t->fdt || !t->fs)
-		return NULL;
-	for (int fd = 0; fd < 3; fd++) {
-		int dup = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-		struct file *f = dup >= 0 ? hostfd_file_new(dup) : NULL;
-		if (!f) {
-			if (dup >= 0)
-				close(dup);
-			continue;
-		}
-		fdtable_install_at(t->fdt, fd, f, false);
-		file_put(f);
-	}
+	init_tg = t->tg;
 	if (cwd && fs_context_chdir(t->fs, cwd) < 0)
 		log_warn("cannot enter %s in the sandbox; starting in /", cwd);
 	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = getuid();
@@ -219,6 +200,7 @@ int main(int argc, char **argv)
 	    {"gofer-fd", required_argument, NULL, 'g'},
 	    {"strace", no_argument, NULL, 's'},
 	    {"profile", no_argument, NULL, 'P'},
+	    {"control-fd", required_argument, NULL, 'C'},
 	    {"debug", no_argument, NULL, 'd'},
 	    {"cwd", required_argument, NULL, 'c'},
 	    {"no-pivot", no_argument, NULL, 'n'},
@@ -230,7 +212,8 @@ int main(int argc, char **argv)
 	    {"rlimit", required_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
-	int gofer_fd = -1, pivot = 1, overlay = 1, c, status, err;
+	int gofer_fd = -1, control_fd = -1, pivot = 1, overlay = 1, c, status,
+	    err;
 	const char *cwd = NULL;
 	static sigset_t fwd;
 	pthread_t th;
@@ -246,6 +229,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			profile_enabled = true;
+			break;
+		case 'C':
+			control_fd = atoi(optarg);
 			break;
 		case 'd':
 			log_min_level = LOG_DEBUG;
@@ -376,6 +362,9 @@ int main(int argc, char **argv)
 	b.argv = argv + optind;
 	pthread_create(&th, NULL, signal_forwarder, &fwd);
 	pthread_create(&th, NULL, init_main, &b);
+	if (control_fd >= 0 && control_start(control_fd) < 0)
+		log_warn("control channel: cannot start: runsc exec will not "
+			 "work");
 	status = sandbox_wait();
 	profile_report();
 	if (status & 0x7f)

@@ -28,6 +28,7 @@ static const int allowed[] = {
     SCMP_SYS(recvmsg),
     SCMP_SYS(socketpair), /* systrap: each stub's descriptor channel */
     SCMP_SYS(shutdown),
+    SCMP_SYS(accept4), /* the control channel (runsc exec) */
     SCMP_SYS(close),
     SCMP_SYS(close_range),
     SCMP_SYS(dup),

@@ -576,8 +576,8 @@ static const char *getenv_in(char *const envp[], const char *name)
 	return NULL;
 }
 
-int boot_init_task(struct task *t, const char *cmd, char *const argv[],
-		   char *const envp[])
+int boot_task(struct task *t, const char *cmd, char *const argv[],
+	      char *const envp[], char *msg, size_t msgsize)
 {
 	int err = -LINUX_ENOENT, saw_eacces = 0;
 
@@ -608,12 +608,23 @@ int boot_init_task(struct task *t, const char *cmd, char *const argv[],
 	if (err == 0 || err == SYSCALL_KEEP_REGS)
 		return 0;
 	if (err == -LINUX_ENOENT && !strchr(cmd, '/')) {
-		fprintf(stderr, "runsc: %s: command not found\n", cmd);
+		snprintf(msg, msgsize, "%s: command not found", cmd);
 		return 127 << 8;
 	}
-	fprintf(stderr, "runsc: %s: %s\n", cmd,
-		err == -LINUX_ENOEXEC ? "cannot execute binary file: Exec "
-					"format error"
-				      : linux_errno_msg(-err));
+	snprintf(msg, msgsize, "%s: %s", cmd,
+		 err == -LINUX_ENOEXEC ? "cannot execute binary file: Exec "
+					 "format error"
+				       : linux_errno_msg(-err));
 	return (err == -LINUX_ENOENT ? 127 : 126) << 8;
+}
+
+int boot_init_task(struct task *t, const char *cmd, char *const argv[],
+		   char *const envp[])
+{
+	char msg[512];
+	int status = boot_task(t, cmd, argv, envp, msg, sizeof(msg));
+
+	if (status)
+		fprintf(stderr, "runsc: %s\n", msg);
+	return status;
 }

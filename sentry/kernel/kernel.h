@@ -41,6 +41,12 @@ void task_exit_self(struct task *t);
 /* Wake a vfork parent: t no longer uses the parent's memory. */
 void task_release_mm(struct task *t);
 
+/* A new process with no parent and one thread not started yet: its own
+ * signal handlers, "/" as root and cwd, no descriptors but fds[0..2]
+ * (host descriptors, taken over; -1: none) as its 0, 1 and 2. NULL on
+ * out-of-memory (the fds closed). Kernel lock held. */
+struct task *process_new(const int fds[3]);
+
 /* Wait for pid 1 to exit; returns its wait status. */
 int sandbox_wait(void);
 
@@ -55,6 +61,9 @@ int kernel_execve(struct task *t, const char *path, char *const argv[],
  * executable) after printing a message. */
 int boot_init_task(struct task *t, const char *cmd, char *const argv[],
 		   char *const envp[]);
+/* The same, with the message in msg instead of on stderr. */
+int boot_task(struct task *t, const char *cmd, char *const argv[],
+	      char *const envp[], char *msg, size_t msgsize);
 
 int64_t now_ns(clockid_t clk);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "abi/errno.h"
+#include "sentry/control.h"
 #include "sentry/kernel/futex.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/signal.h"
@@ -22,6 +23,8 @@
 #include "sentry/syscalls/syscall.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
+#include "sentry/vfs/hostfd.h"
+#include "sentry/vfs/vfs.h"
 
 #define MAX_TID 4194304
 
@@ -170,6 +173,7 @@ struct thread_group *tg_alloc(int pid)
 	tg->pgid = pid;
 	tg->sid = pid;
 	tg->exit_signal = LINUX_SIGCHLD;
+	tg->exec_conn = -1;
 	tg->start_time_ns = now_ns(CLOCK_MONOTONIC);
 	waitq_init(&tg->child_wq);
 	waitq_init(&tg->stop_wq);
@@ -222,6 +226,48 @@ void task_free_unstarted(struct task *t)
 	close(t->intr_efd);
 	pthread_cond_destroy(&t->cond);
 	free(t);
+}
+
+struct task *process_new(const int fds[3])
+{
+	struct task *t = task_alloc();
+	struct thread_group *tg = t ? tg_alloc(t->tid) : NULL;
+	int fd;
+
+	if (!tg)
+		goto fail;
+	tg_add_thread(tg, t);
+	tg->sighand = calloc(1, sizeof(*tg->sighand));
+	t->fdt = fdtable_new();
+	t->fs = fs_context_new();
+	if (!tg->sighand || !t->fdt || !t->fs)
+		goto fail;
+	tg->sighand->refs = 1;
+	for (fd = 0; fd < 3; fd++) {
+		struct file *f = fds[fd] >= 0 ? hostfd_file_new(fds[fd]) : NULL;
+
+		if (!f) {
+			if (fds[fd] >= 0)
+				close(fds[fd]);
+			continue;
+		}
+		fdtable_install_at(t->fdt, fd, f, false);
+		file_put(f);
+	}
+	return t;
+fail:
+	for (fd = 0; fd < 3; fd++)
+		if (fds[fd] >= 0)
+			close(fds[fd]);
+	if (t && t->fdt)
+		fdtable_put(t->fdt);
+	if (t && t->fs)
+		fs_context_put(t->fs);
+	if (tg)
+		tg_release(tg); /* and t with it */
+	else if (t)
+		task_free_unstarted(t);
+	return NULL;
 }
 
 void sighand_put(struct sighand *sh)
@@ -291,6 +337,12 @@ static void tg_became_zombie(struct thread_group *tg)
 		sandbox_status = tg->exit_status;
 		sandbox_finished = true;
 		pthread_cond_broadcast(&sandbox_done);
+		return;
+	}
+	if (!parent && tg->exec_conn >= 0) {
+		control_report_exit(tg->exec_conn, tg->exit_status);
+		tg->exec_conn = -1;
+		tg_release(tg);
 		return;
 	}
 	if (!parent)

@@ -101,6 +101,10 @@ struct thread_group {
 	int64_t start_time_ns;
 	struct rlimit64 rlim[LINUX_RLIM_NLIMITS];
 	char *exe_path; /* for /proc/PID/exe, owned */
+	/* A process started by `runsc exec` (no parent in the sandbox): the
+	 * control connection told its exit status, then it is reaped; -1
+	 * for every other process. */
+	int exec_conn;
 };
 
 struct task {

@@ -3,7 +3,7 @@
 # directory, an OCI image built here (busybox-static, no registry), run by
 # the default io.containerd.runc.v2 shim with `ctr run --runc-binary runsc`.
 # Checks output, exit status, the image's env and working directory,
-# run -d with task ls/ps/kill/delete, and that nothing is left behind.
+# run -d with task ls/ps/exec/kill/delete, and that nothing is left behind.
 # Skipped (with a SKIP line) when containerd is missing and cannot be
 # installed, or cannot start here.
 . "$(dirname "$0")/lib.sh"
@@ -149,6 +149,20 @@ grep -q "^d1 .*RUNNING" ls.out && it_pass task-ls-running || it_fail task-ls-run
 pid=$(awk '$1 == "d1" { print $2 }' ls.out)
 it_run ps.out ps.err "${CTR[@]}" task ps d1 >/dev/null
 grep -q "^$pid " ps.out && it_pass task-ps || it_fail task-ps "pid $pid; $(cat ps.out ps.err)"
+# ctr task exec: another process in the running container, with the
+# image's environment and working directory, its output and exit status.
+st=$(it_run exec.out exec.err "${CTR[@]}" task exec --exec-id e1 d1 sh -c 'echo "exec: $IMG_VAR $(pwd)"; cat file.txt; exit 6')
+want="exec: from-image /data
+from the layer"
+[ "$st" = 6 ] && [ "$(cat exec.out)" = "$want" ] && it_pass task-exec ||
+	it_fail task-exec "status $st (want 6), stdout:
+$(cat exec.out)
+want:
+$want
+stderr: $(tail -n 5 exec.err)"
+st=$(it_run exec2.out exec2.err "${CTR[@]}" task exec --exec-id e2 d1 no-such-command)
+[ "$st" != 0 ] && it_pass task-exec-not-found ||
+	it_fail task-exec-not-found "status $st: $(tail -n 5 exec2.err)"
 sleep 1 # for the shell in the container to set its trap
 st=$(it_run kill.out kill.err "${CTR[@]}" task kill d1)
 for _ in $(seq 100); do

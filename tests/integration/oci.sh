@@ -179,6 +179,39 @@ want:
 $want
 stderr: $(tail -n 5 run-env.err)"
 
+# exec: more processes in a running container (the control socket).
+bundle b-exec '["sleep", "100"]'
+rs_run exec.run run --detach --bundle "$IT_WORK/b-exec" exec1 >/dev/null
+st=$(rs_run exec.a exec exec1 sh -c 'echo "in $(hostname) ppid=$PPID"; cat /data/file.txt; exit 4')
+want="in oci-test ppid=0
+from the image"
+[ "$st" = 4 ] && [ "$(cat exec.a.out)" = "$want" ] && it_pass exec-output-status ||
+	it_fail exec-output-status "status $st (want 4), stdout: $(cat exec.a.out); stderr: $(tail -n 5 exec.a.err)"
+st=$(rs_run exec.b exec --env FOO=1 -e BAR=2 --cwd /data --user 1000:100 exec1 sh -c 'echo "$FOO$BAR $(pwd) $(id -u):$(id -g)"')
+[ "$st" = 0 ] && [ "$(cat exec.b.out)" = "12 /data 1000:100" ] && it_pass exec-env-cwd-user ||
+	it_fail exec-env-cwd-user "status $st, stdout: $(cat exec.b.out); stderr: $(tail -n 5 exec.b.err)"
+printf '{"args": ["sh", "-c", "read x; echo got $x; echo err >&2"], "env": ["PATH=/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}}' >exec-proc.json
+echo piped >exec.c.in
+timeout -k 5 "$IT_TIMEOUT" "${RS[@]}" exec --process "$IT_WORK/exec-proc.json" exec1 <exec.c.in >exec.c.out 2>exec.c.err
+st=$?
+[ "$st" = 0 ] && [ "$(cat exec.c.out)" = "got piped" ] && [ "$(cat exec.c.err)" = err ] && it_pass exec-process-json-stdio ||
+	it_fail exec-process-json-stdio "status $st, stdout: $(cat exec.c.out); stderr: $(cat exec.c.err)"
+st=$(rs_run exec.d exec exec1 no-such-cmd)
+[ "$st" = 127 ] && grep -q "no-such-cmd: command not found" exec.d.err && it_pass exec-not-found ||
+	it_fail exec-not-found "status $st (want 127): $(cat exec.d.err)"
+st=$(rs_run exec.e exec --detach --pid-file "$IT_WORK/exec.pid" exec1 sh -c 'sleep 0.5; exit 5')
+epid=$(cat "$IT_WORK/exec.pid" 2>/dev/null)
+# The stand-in is our child's child here (no subreaper): poll it.
+for _ in $(seq 50); do kill -0 "$epid" 2>/dev/null || break; sleep 0.1; done
+[ "$st" = 0 ] && [ -n "$epid" ] && ! kill -0 "$epid" 2>/dev/null && it_pass exec-detach-pid-file ||
+	it_fail exec-detach-pid-file "status $st, pid ${epid:-none}: $(cat exec.e.err)"
+"${RS[@]}" kill exec1 KILL >/dev/null 2>&1
+for _ in $(seq 50); do "${RS[@]}" state exec1 2>/dev/null | grep -q stopped && break; sleep 0.1; done
+st=$(rs_run exec.f exec exec1 true)
+[ "$st" != 0 ] && grep -q "not running" exec.f.err && it_pass exec-stopped-container ||
+	it_fail exec-stopped-container "status $st: $(cat exec.f.err)"
+"${RS[@]}" delete --force exec1 >/dev/null 2>&1
+
 # process.user and process.rlimits reach the application.
 bundle b-user '["sh", "-c", "id; ulimit -n; ulimit -Hn; grep -E \"^(Uid|Gid|Groups)\" /proc/self/status"]'
 sed -i 's/"user": {"uid": 0, "gid": 0}/"user": {"uid": 1000, "gid": 100, "additionalGids": [5, 6]}, "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]/' b-user/config.json

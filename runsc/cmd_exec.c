@@ -1,0 +1,409 @@
+/* runsc exec: another process in a running container, started by the
+ * sandbox's sentry over the container's control socket (sentry/control.h).
+ *
+ * The process gets this command's stdin, stdout and stderr. Without
+ * --detach, runsc exec waits for it and exits with its status (128+N when
+ * killed by signal N). With --detach (what containerd's shim uses) a child
+ * of runsc exec stays behind as the process's stand-in on the host: its pid
+ * goes to --pid-file, and it exits with the process's status when the
+ * process ends, so that a subreaper (the shim) learns that status. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runsc/cli.h"
+#include "runsc/container.h"
+#include "runsc/control.h"
+#include "sentry/control.h"
+
+/* The request's fields, NUL-separated. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void put(struct buf *b, const char *s)
+{
+	size_t k = strlen(s) + 1;
+
+	if (b->n + k > b->cap) {
+		b->cap = (b->n + k) * 2;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			abort();
+	}
+	memcpy(b->p + b->n, s, k);
+	b->n += k;
+}
+
+static void put_num(struct buf *b, unsigned long long v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%llu", v);
+	put(b, s);
+}
+
+/* What to run, from --process or from the flags and arguments. */
+struct proc {
+	unsigned long long uid, gid;
+	char groups[512]; /* comma-separated */
+	const char *cwd;
+	const char **argv, **envp;
+	size_t argc, envc;
+	bool terminal;
+	struct json_object *json; /* --process, owned */
+};
+
+static const char *envs[256];
+static size_t nenvs;
+static bool envs_overflow;
+
+static void add_env(const char *v)
+{
+	if (nenvs < sizeof(envs) / sizeof(envs[0]) - 1)
+		envs[nenvs++] = v;
+	else
+		envs_overflow = true;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* A JSON array of strings as a NULL-terminated array (pointing into the
+ * JSON). -1 when it is something else. */
+static int strv(struct json_object *a, const char ***out, size_t *n)
+{
+	size_t len;
+
+	*out = NULL;
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_object_is_type(a, json_type_array))
+		return -1;
+	len = json_object_array_length(a);
+	*out = calloc(len + 1, sizeof(**out));
+	if (!*out)
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		struct json_object *s = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(s, json_type_string))
+			return -1;
+		(*out)[i] = json_object_get_string(s);
+	}
+	*n = len;
+	return 0;
+}
+
+static int load_process(const char *path, struct proc *p, struct rerr *e)
+{
+	struct json_object *j = json_object_from_file(path), *u, *v;
+
+	if (!j || !json_object_is_type(j, json_type_object)) {
+		json_object_put(j);
+		return rerr_set(e, 0, "exec: --process %s: not a JSON object",
+				path);
+	}
+	p->json = j;
+	if (strv(get(j, "args"), &p->argv, &p->argc) < 0 || !p->argc)
+		return rerr_set(e, 0,
+				"exec: --process %s: args: must be a non-empty "
+				"array of strings",
+				path);
+	if (strv(get(j, "env"), &p->envp, &p->envc) < 0)
+		return rerr_set(e, 0,
+				"exec: --process %s: env: must be an array of "
+				"strings",
+				path);
+	if ((v = get(j, "cwd")))
+		p->cwd = json_object_get_string(v);
+	if ((v = get(j, "terminal")))
+		p->terminal = json_object_get_boolean(v);
+	if ((u = get(j, "user"))) {
+		struct json_object *g = get(u, "additionalGids");
+
+		p->uid = json_object_get_uint64(get(u, "uid"));
+		p->gid = json_object_get_uint64(get(u, "gid"));
+		for (size_t i = 0; g && i < json_object_array_length(g); i++) {
+			size_t k = strlen(p->groups);
+
+			snprintf(p->groups + k, sizeof(p->groups) - k, "%s%llu",
+				 k ? "," : "",
+				 (unsigned long long)json_object_get_uint64(
+				     json_object_array_get_idx(g, i)));
+		}
+	}
+	return 0;
+}
+
+/* Send the request with our stdin, stdout and stderr. */
+static int send_request(int sock, const struct proc *p, struct rerr *e)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+	} cm;
+	struct buf b = {0};
+	char head[8];
+	struct iovec iov = {head, sizeof(head)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.buf,
+			    .msg_controllen = sizeof(cm.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	int fds[3] = {0, 1, 2};
+	uint32_t len;
+	size_t off = 0;
+
+	put_num(&b, p->uid);
+	put_num(&b, p->gid);
+	put(&b, p->groups);
+	put(&b, p->cwd ? p->cwd : "/");
+	put_num(&b, p->argc);
+	for (size_t i = 0; i < p->argc; i++)
+		put(&b, p->argv[i]);
+	put_num(&b, p->envc);
+	for (size_t i = 0; i < p->envc; i++)
+		put(&b, p->envp[i]);
+	if (b.n > CONTROL_MAX_REQUEST) {
+		free(b.p);
+		return rerr_set(e, 0,
+				"exec: arguments and environment too "
+				"long");
+	}
+	len = (uint32_t)b.n;
+	memcpy(head, CONTROL_MAGIC, 4);
+	memcpy(head + 4, &len, 4);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != sizeof(head)) {
+		free(b.p);
+		return rerr_set(e, errno, "exec: sending the request");
+	}
+	while (off < b.n) {
+		ssize_t r = send(sock, b.p + off, b.n - off, MSG_NOSIGNAL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(b.p);
+			return rerr_set(e, errno, "exec: sending the request");
+		}
+		off += (size_t)r;
+	}
+	free(b.p);
+	return 0;
+}
+
+/* The next reply line into line (NUL-terminated, no newline); -1 at EOF. */
+static int read_line(int sock, char *line, size_t size)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char ch;
+		ssize_t r = read(sock, &ch, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (ch == '\n')
+			break;
+		if (n + 1 < size)
+			line[n++] = ch;
+	}
+	line[n] = 0;
+	return 0;
+}
+
+/* Wait for "exited STATUS": the exit code as a shell reports it. */
+static int wait_exit(int sock)
+{
+	char line[600];
+	int st;
+
+	while (read_line(sock, line, sizeof(line)) == 0)
+		if (sscanf(line, "exited %d", &st) == 1)
+			return (st & 0x7f) ? 128 + (st & 0x7f)
+					   : (st >> 8) & 0xff;
+	return 125; /* the sandbox went away */
+}
+
+static const char *process_flag, *pid_file_flag, *cwd_flag, *user_flag,
+    *console_flag, *ignored_flag;
+static bool detach_flag, tty_flag, no_new_privs_flag;
+
+static const struct flag exec_flags[] = {
+    {"process", 'p', true, &process_flag, NULL, NULL},
+    {"detach", 'd', false, NULL, &detach_flag, NULL},
+    {"pid-file", 0, true, &pid_file_flag, NULL, NULL},
+    {"cwd", 0, true, &cwd_flag, NULL, NULL},
+    {"env", 'e', true, NULL, NULL, add_env},
+    {"user", 'u', true, &user_flag, NULL, NULL},
+    {"tty", 't', false, NULL, &tty_flag, NULL},
+    {"console-socket", 0, true, &console_flag, NULL, NULL},
+    {"no-new-privs", 0, false, NULL, &no_new_privs_flag, NULL},
+    {"process-label", 0, true, &ignored_flag, NULL, NULL},
+    {"apparmor", 0, true, &ignored_flag, NULL, NULL},
+    {NULL, 0, false, NULL, NULL, NULL},
+};
+
+/* Where the container id is: flags come before it, and everything after
+ * it is the command (as runc: `exec -e A=1 ID sh -c ...`). */
+static int id_index(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *name;
+		const struct flag *f;
+
+		if (!strcmp(a, "--"))
+			return i + 1 < argc ? i + 1 : argc;
+		if (a[0] != '-' || !a[1])
+			return i;
+		name = a + (a[1] == '-' ? 2 : 1);
+		for (f = exec_flags; f->name; f++) {
+			size_t n = strcspn(name, "=");
+
+			if ((strlen(f->name) == n &&
+			     !strncmp(f->name, name, n)) ||
+			    (f->short_name && n == 1 &&
+			     name[0] == f->short_name))
+				break;
+		}
+		if (f->name && f->takes_value && !strchr(name, '='))
+			i++;
+	}
+	return argc;
+}
+
+int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
+{
+	struct proc p = {0};
+	struct container c = {0};
+	char line[600];
+	int npos, sock = -1, status = 1, pid, id = id_index(argc, argv);
+	int ncmd = id < argc ? argc - id - 1 : 0;
+
+	npos =
+	    parse_flags("exec", id < argc ? id + 1 : argc, argv, exec_flags, e);
+	if (npos < 0)
+		return 1;
+	/* the command follows the id */
+	for (int i = 0; i < ncmd; i++)
+		argv[npos + i] = argv[id + 1 + i];
+	npos += ncmd;
+	if (npos < 1)
+		return rerr_set(e, 0, "exec: needs a container id"), 1;
+	if (envs_overflow)
+		return rerr_set(e, 0, "exec: too many --env"), 1;
+	if (process_flag) {
+		if (npos > 1)
+			return rerr_set(e, 0,
+					"exec: --process and a command "
+					"exclude each other"),
+			       1;
+		if (load_process(process_flag, &p, e) < 0)
+			goto out;
+	} else {
+		if (npos < 2) {
+			rerr_set(e, 0, "exec: needs a command (or --process)");
+			goto out;
+		}
+		p.argv = (const char **)argv + 1;
+		p.argc = npos - 1;
+		p.envp = envs;
+		p.envc = nenvs;
+		p.terminal = tty_flag;
+	}
+	if (cwd_flag)
+		p.cwd = cwd_flag;
+	if (user_flag && sscanf(user_flag, "%llu:%llu", &p.uid, &p.gid) < 1) {
+		rerr_set(e, 0, "exec: --user %s: not UID[:GID]", user_flag);
+		goto out;
+	}
+	if (p.terminal || console_flag) {
+		rerr_set(e, 0, "exec: a terminal (--tty) is not supported yet");
+		goto out;
+	}
+	if (p.cwd && p.cwd[0] != '/') {
+		rerr_set(e, 0, "exec: cwd %s: must be an absolute path", p.cwd);
+		goto out;
+	}
+	if (container_load(g, argv[0], &c, e) < 0)
+		goto out;
+	if (c.status != CONTAINER_RUNNING) {
+		rerr_set(e, 0, "exec: container %s is %s, not running", c.id,
+			 container_status_name(c.status));
+		goto out;
+	}
+	sock = control_connect(c.dir, e);
+	if (sock < 0 || send_request(sock, &p, e) < 0)
+		goto out;
+	if (read_line(sock, line, sizeof(line)) < 0) {
+		rerr_set(e, 0, "exec: the sandbox closed the connection");
+		goto out;
+	}
+	if (!strncmp(line, "error ", 6)) {
+		status = wait_exit(sock);
+		rerr_set(e, 0, "exec: %s", line + 6);
+		goto out;
+	}
+	if (sscanf(line, "started %d", &pid) != 1) {
+		rerr_set(e, 0, "exec: unexpected reply \"%s\"", line);
+		goto out;
+	}
+	cli_log(g, "debug", false, "exec: %s: started pid %d in the sandbox",
+		c.id, pid);
+	if (detach_flag) {
+		pid_t child = fork();
+
+		if (child < 0) {
+			rerr_set(e, errno, "exec: fork");
+			goto out;
+		}
+		if (child == 0) {
+			/* The stand-in: holds none of the process's stdio
+			 * (its readers must see EOF when it ends). */
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+			setsid();
+			for (int fd = 0; fd < 3 && null >= 0; fd++)
+				dup2(null, fd);
+			_exit(wait_exit(sock));
+		}
+		status = 0;
+		if (pid_file_flag &&
+		    write_pid_file(pid_file_flag, child, e) < 0)
+			status = 1;
+		goto out;
+	}
+	if (pid_file_flag && write_pid_file(pid_file_flag, getpid(), e) < 0)
+		goto out;
+	status = wait_exit(sock);
+out:
+	if (sock >= 0)
+		close(sock);
+	if (p.json) {
+		free(p.argv);
+		free(p.envp);
+		json_object_put(p.json);
+	}
+	container_free(&c);
+	return status;
+}

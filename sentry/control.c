@@ -1,0 +1,328 @@
+/* The control channel: `runsc exec` into a running sandbox (control.h). */
+#define _GNU_SOURCE
+#include "sentry/control.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/klock.h"
+#include "sentry/kernel/task.h"
+#include "sentry/log.h"
+#include "sentry/vfs/fs_context.h"
+
+static int listen_fd = -1;
+
+/* One line to runsc exec; it may be gone (then nothing happens). */
+static void reply(int conn, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void reply(int conn, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)!send(conn, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+void control_report_exit(int conn, int status)
+{
+	reply(conn, "exited %d", status);
+	close(conn);
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r, n -= (size_t)r;
+	}
+	return 0;
+}
+
+struct request {
+	char *buf; /* the fields, owned */
+	uint32_t uid, gid;
+	uint32_t groups[32];
+	int ngroups;
+	const char *cwd;
+	char **argv, **envp; /* NULL-terminated, pointing into buf */
+	int fds[3];
+};
+
+static void request_free(struct request *r)
+{
+	for (int i = 0; i < 3; i++)
+		if (r->fds[i] >= 0)
+			close(r->fds[i]);
+	free(r->argv);
+	free(r->envp);
+	free(r->buf);
+}
+
+/* The next NUL-terminated field of [*p, end), or NULL. */
+static const char *field(char **p, char *end)
+{
+	char *s = *p, *nul = memchr(s, 0, end - s);
+
+	if (!nul)
+		return NULL;
+	*p = nul + 1;
+	return s;
+}
+
+static int number(const char *s, uint32_t *out)
+{
+	char *e;
+	unsigned long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoul(s, &e, 10);
+	if (errno || *e || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* A list of n strings from the fields (n first). */
+static char **strings(char **p, char *end)
+{
+	uint32_t n;
+	char **v;
+
+	if (number(field(p, end), &n) < 0 || n > 65536)
+		return NULL;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		v[i] = (char *)field(p, end);
+		if (!v[i]) {
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+/* Read and check one request: 0, or -1 with msg set. */
+static int read_request(int conn, struct request *r, char *msg, size_t size)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+	} cm;
+	char head[8];
+	struct iovec iov = {head, sizeof(head)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.buf,
+			    .msg_controllen = sizeof(cm.buf)};
+	uint32_t len;
+	ssize_t n;
+	char *p, *end;
+	const char *g;
+
+	do
+		n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
+	     c = CMSG_NXTHDR(&mh, c)) {
+		size_t k;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			if (i < 3)
+				r->fds[i] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (n > 0 && n < (ssize_t)sizeof(head) &&
+	    read_full(conn, head + n, sizeof(head) - n) == 0)
+		n = sizeof(head);
+	if (n != sizeof(head) || memcmp(head, CONTROL_MAGIC, 4)) {
+		snprintf(msg, size, "malformed request");
+		return -1;
+	}
+	memcpy(&len, head + 4, 4);
+	if (len == 0 || len > CONTROL_MAX_REQUEST) {
+		snprintf(msg, size, "request of %u bytes", len);
+		return -1;
+	}
+	if (r->fds[0] < 0 || r->fds[1] < 0 || r->fds[2] < 0) {
+		snprintf(msg, size,
+			 "the request must pass stdin, stdout and "
+			 "stderr");
+		return -1;
+	}
+	r->buf = malloc(len);
+	if (!r->buf || read_full(conn, r->buf, len) < 0) {
+		snprintf(msg, size, "truncated request");
+		return -1;
+	}
+	p = r->buf, end = r->buf + len;
+	if (number(field(&p, end), &r->uid) < 0 ||
+	    number(field(&p, end), &r->gid) < 0 || !(g = field(&p, end))) {
+		snprintf(msg, size, "bad user in the request");
+		return -1;
+	}
+	while (*g) {
+		char num[16];
+		size_t k = strcspn(g, ",");
+
+		if (r->ngroups == 32 || k >= sizeof(num)) {
+			snprintf(msg, size, "too many supplementary groups");
+			return -1;
+		}
+		memcpy(num, g, k);
+		num[k] = 0;
+		if (number(num, &r->groups[r->ngroups++]) < 0) {
+			snprintf(msg, size, "bad group \"%s\"", num);
+			return -1;
+		}
+		g += k + (g[k] == ',');
+	}
+	r->cwd = field(&p, end);
+	r->argv = strings(&p, end);
+	r->envp = r->argv ? strings(&p, end) : NULL;
+	if (!r->cwd || r->cwd[0] != '/' || !r->argv || !r->argv[0] ||
+	    !r->envp || p != end) {
+		snprintf(msg, size, "malformed request");
+		return -1;
+	}
+	return 0;
+}
+
+/* One connection: start its process and become its first thread. */
+static void *exec_main(void *arg)
+{
+	int conn = (int)(intptr_t)arg;
+	struct request r = {.fds = {-1, -1, -1}};
+	struct task *t = NULL;
+	char msg[512];
+	int status;
+
+	if (read_request(conn, &r, msg, sizeof(msg)) < 0) {
+		reply(conn, "error %s", msg);
+		reply(conn, "exited %d", 125 << 8);
+		request_free(&r);
+		close(conn);
+		return NULL;
+	}
+	klock_acquire();
+	if (init_tg && !init_tg->zombie)
+		t = process_new(r.fds);
+	memset(r.fds, -1, sizeof(r.fds)); /* process_new took them */
+	if (!t) {
+		klock_release();
+		reply(conn, "error %s",
+		      init_tg ? "out of memory" : "the sandbox has ended");
+		reply(conn, "exited %d", 125 << 8);
+		request_free(&r);
+		close(conn);
+		return NULL;
+	}
+	snprintf(msg, sizeof(msg), "task-%d", t->tid);
+	pthread_setname_np(pthread_self(), msg);
+	/* The container's limits, the requested identity. */
+	memcpy(t->tg->rlim, init_tg->rlim, sizeof(t->tg->rlim));
+	t->cred = init_tg->leader->cred;
+	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = r.uid;
+	t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = r.gid;
+	t->cred.ngroups = r.ngroups;
+	memcpy(t->cred.groups, r.groups, r.ngroups * sizeof(r.groups[0]));
+	t->tg->exec_conn = conn;
+	if (fs_context_chdir(t->fs, r.cwd) < 0)
+		status = (125 << 8),
+		snprintf(msg, sizeof(msg), "cannot enter %s", r.cwd);
+	else
+		status =
+		    boot_task(t, r.argv[0], r.argv, r.envp, msg, sizeof(msg));
+	if (status) {
+		reply(conn, "error %s", msg);
+		t->tg->exit_status = status;
+		t->tg->exiting = true;
+		t->killed = true;
+	} else {
+		reply(conn, "started %d", t->tg->pid);
+	}
+	request_free(&r);
+	task_run_loop(t);
+	task_exit_self(t); /* the last thread out reports and reaps */
+	klock_release();
+	return NULL;
+}
+
+static void *accept_main(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "control");
+	for (;;) {
+		pthread_attr_t a;
+		pthread_t th;
+		int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (conn < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE) {
+				/* Out of descriptors for now: wait a little
+				 * rather than spin. */
+				struct timespec ts = {0, 10 * 1000 * 1000};
+
+				nanosleep(&ts, NULL);
+				continue;
+			}
+			log_warn("control: accept: %s", strerror(errno));
+			return NULL;
+		}
+		pthread_attr_init(&a);
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&th, &a, exec_main,
+				   (void *)(intptr_t)conn)) {
+			reply(conn, "error the sandbox is out of threads");
+			reply(conn, "exited %d", 125 << 8);
+			close(conn);
+		}
+		pthread_attr_destroy(&a);
+	}
+}
+
+int control_start(int fd)
+{
+	pthread_t th;
+
+	listen_fd = fd;
+	return -pthread_create(&th, NULL, accept_main, NULL);
+}

@@ -1,0 +1,41 @@
+/* The sandbox's control channel: how `runsc exec` starts a process in a
+ * running sandbox.
+ *
+ * The container's monitor binds a listening AF_UNIX stream socket at
+ * ROOT/ID/control.sock and hands it to the sentry (--control-fd). Each
+ * connection asks for one process:
+ *
+ *   request  (runsc exec -> sentry): one message, "RSX1", then a u32
+ *            (host order) byte count, then that many bytes of
+ *            NUL-terminated fields:
+ *              uid, gid, supplementary gids (comma-separated, may be
+ *              empty), cwd, argc, the argc arguments, envc, the envc
+ *              NAME=VALUE strings
+ *            and, as SCM_RIGHTS on its first byte, exactly three host
+ *            descriptors: the process's stdin, stdout and stderr.
+ *   replies  (sentry -> runsc exec), lines of text:
+ *              "started PID"     the process runs (PID as the sandbox
+ *                                numbers it)
+ *              "error MESSAGE"   it could not start (not found...)
+ *              "exited STATUS"   it is gone; STATUS is its wait status
+ *                                (exit code << 8, or the killing signal)
+ *
+ * Such a process has no parent in the sandbox (getppid() is 0, as for a
+ * process runc execs into a container's pid namespace); its children go
+ * to init when it exits, and it is reaped as soon as it has said so.
+ * The sandbox ends with its init, exec'd processes with it. */
+#ifndef SENTRY_CONTROL_H
+#define SENTRY_CONTROL_H
+
+#define CONTROL_MAGIC	    "RSX1"
+#define CONTROL_MAX_REQUEST (1u << 20)
+
+/* Serve listen_fd from a thread of its own (after the init task exists).
+ * Returns 0 or -errno. */
+int control_start(int listen_fd);
+
+/* The exec'd process whose connection is conn is gone with wait status
+ * status: tell runsc exec and close conn. Kernel lock held. */
+void control_report_exit(int conn, int status);
+
+#endif
