@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,10 +27,12 @@ static int sock_addr(const char *dir, struct sockaddr_un *a, int *dirfd,
 	return 0;
 }
 
-int control_listen(const char *dir, struct rerr *e)
+/* A socket at DIR/control.sock: bound and listening (a stale one
+ * replaced), or connected. */
+static int control_socket(const char *dir, bool listening, struct rerr *e)
 {
 	struct sockaddr_un a;
-	int dfd, fd;
+	int dfd, fd, r;
 
 	if (sock_addr(dir, &a, &dfd, e) < 0)
 		return -1;
@@ -39,38 +42,30 @@ int control_listen(const char *dir, struct rerr *e)
 		close(dfd);
 		return -1;
 	}
-	unlink(a.sun_path);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(fd, 16) < 0) {
-		rerr_set(e, errno, "%s/control.sock", dir);
+	if (listening) {
+		unlink(a.sun_path);
+		r = bind(fd, (struct sockaddr *)&a, sizeof(a));
+		if (r == 0)
+			r = listen(fd, 16);
+	} else {
+		r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	if (r < 0) {
+		rerr_set(e, errno, "%s%s/control.sock",
+			 listening ? "" : "connecting to the sandbox at ", dir);
 		close(fd);
-		close(dfd);
-		return -1;
+		fd = -1;
 	}
 	close(dfd);
 	return fd;
 }
 
+int control_listen(const char *dir, struct rerr *e)
+{
+	return control_socket(dir, true, e);
+}
+
 int control_connect(const char *dir, struct rerr *e)
 {
-	struct sockaddr_un a;
-	int dfd, fd;
-
-	if (sock_addr(dir, &a, &dfd, e) < 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		rerr_set(e, errno, "socket");
-		close(dfd);
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		rerr_set(e, errno,
-			 "connecting to the sandbox (%s/control.sock)", dir);
-		close(fd);
-		close(dfd);
-		return -1;
-	}
-	close(dfd);
-	return fd;
+	return control_socket(dir, false, e);
 }

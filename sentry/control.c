@@ -47,6 +47,24 @@ void control_report_exit(int conn, int status)
 	close(conn);
 }
 
+/* Refuse a request: the reason, a status, and the end. What the client
+ * sent and we did not read is dropped first, or the close would reset the
+ * connection before the client reads the reply. */
+static void refuse(int conn, const char *why)
+{
+	char junk[4096];
+	size_t total = 0;
+	ssize_t r;
+
+	reply(conn, "error %s", why);
+	reply(conn, "exited %d", 125 << 8);
+	shutdown(conn, SHUT_WR);
+	while (total < CONTROL_MAX_REQUEST &&
+	       (r = recv(conn, junk, sizeof(junk), MSG_DONTWAIT)) > 0)
+		total += (size_t)r;
+	close(conn);
+}
+
 static int read_full(int fd, void *buf, size_t n)
 {
 	char *p = buf;
@@ -234,10 +252,8 @@ static void *exec_main(void *arg)
 	int status;
 
 	if (read_request(conn, &r, msg, sizeof(msg)) < 0) {
-		reply(conn, "error %s", msg);
-		reply(conn, "exited %d", 125 << 8);
 		request_free(&r);
-		close(conn);
+		refuse(conn, msg);
 		return NULL;
 	}
 	klock_acquire();
@@ -246,11 +262,9 @@ static void *exec_main(void *arg)
 	memset(r.fds, -1, sizeof(r.fds)); /* process_new took them */
 	if (!t) {
 		klock_release();
-		reply(conn, "error %s",
-		      init_tg ? "out of memory" : "the sandbox has ended");
-		reply(conn, "exited %d", 125 << 8);
 		request_free(&r);
-		close(conn);
+		refuse(conn,
+		       init_tg ? "out of memory" : "the sandbox has ended");
 		return NULL;
 	}
 	snprintf(msg, sizeof(msg), "task-%d", t->tid);
@@ -309,12 +323,8 @@ static void *accept_main(void *arg)
 		}
 		pthread_attr_init(&a);
 		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&th, &a, exec_main,
-				   (void *)(intptr_t)conn)) {
-			reply(conn, "error the sandbox is out of threads");
-			reply(conn, "exited %d", 125 << 8);
-			close(conn);
-		}
+		if (pthread_create(&th, &a, exec_main, (void *)(intptr_t)conn))
+			refuse(conn, "the sandbox is out of threads");
 		pthread_attr_destroy(&a);
 	}
 }

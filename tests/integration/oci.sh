@@ -205,6 +205,25 @@ epid=$(cat "$IT_WORK/exec.pid" 2>/dev/null)
 for _ in $(seq 50); do kill -0 "$epid" 2>/dev/null || break; sleep 0.1; done
 [ "$st" = 0 ] && [ -n "$epid" ] && ! kill -0 "$epid" 2>/dev/null && it_pass exec-detach-pid-file ||
 	it_fail exec-detach-pid-file "status $st, pid ${epid:-none}: $(cat exec.e.err)"
+# Malformed requests on the control socket: a clear error each, and the
+# sandbox goes on serving.
+for junk in 'garbage!garbage!' 'RSX1\377\377\377\377' 'RSX1\010\000\000\000abc'; do
+	/usr/bin/python3 - "$STATE/exec1" "$junk" >>exec.g.out 2>&1 <<'PY'
+import os, socket, sys
+d = os.open(sys.argv[1], os.O_PATH)
+s = socket.socket(socket.AF_UNIX)
+s.connect("/proc/self/fd/%d/control.sock" % d)
+s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+s.shutdown(socket.SHUT_WR)
+print(s.makefile().read().strip().replace("\n", " | "))
+PY
+done
+st=$(rs_run exec.h exec exec1 echo still-serving)
+grep -c "^error malformed request | exited 32000$" exec.g.out | grep -qx 1 &&
+	grep -q "^error request of 4294967295 bytes | exited 32000$" exec.g.out &&
+	grep -c "error" exec.g.out | grep -qx 3 &&
+	[ "$st" = 0 ] && [ "$(cat exec.h.out)" = still-serving ] && it_pass exec-malformed-requests ||
+	it_fail exec-malformed-requests "replies: $(cat exec.g.out); then status $st: $(cat exec.h.out exec.h.err)"
 "${RS[@]}" kill exec1 KILL >/dev/null 2>&1
 for _ in $(seq 50); do "${RS[@]}" state exec1 2>/dev/null | grep -q stopped && break; sleep 0.1; done
 st=$(rs_run exec.f exec exec1 true)
