@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,51 @@ static int read_line(int sock, char *line, size_t size)
 	return 0;
 }
 
+/* Signals to this process (or the stand-in) go on to the sandboxed one,
+ * as "kill SIG" lines. */
+static int fwd_sock = -1;
+
+static void forward(int sig)
+{
+	char line[16] = "kill ";
+	int n = 5, saved = errno;
+
+	if (sig >= 10)
+		line[n++] = (char)('0' + sig / 10);
+	line[n++] = (char)('0' + sig % 10);
+	line[n++] = '\n';
+	(void)!send(fwd_sock, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	errno = saved;
+}
+
+static void forward_signals(int sock)
+{
+	struct sigaction sa = {.sa_handler = forward};
+
+	fwd_sock = sock;
+	sigemptyset(&sa.sa_mask);
+	for (int sig = 1; sig < 65; sig++) {
+		switch (sig) {
+		case SIGKILL:
+		case SIGSTOP:
+		case SIGCHLD:
+		case SIGSEGV:
+		case SIGBUS:
+		case SIGFPE:
+		case SIGILL:
+		case SIGTRAP:
+		case SIGSYS:
+		case SIGABRT:
+		case SIGPIPE:
+		case SIGTTIN:
+		case SIGTTOU:
+		case SIGTSTP:
+			continue;
+		}
+		sigaction(sig, &sa, NULL); /* EINVAL for glibc's own: fine */
+	}
+}
+
 /* Wait for "exited STATUS": the exit code as a shell reports it. */
 static int wait_exit(int sock)
 {
@@ -385,6 +431,7 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 			setsid();
 			for (int fd = 0; fd < 3 && null >= 0; fd++)
 				dup2(null, fd);
+			forward_signals(sock);
 			_exit(wait_exit(sock));
 		}
 		status = 0;
@@ -395,6 +442,7 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 	}
 	if (pid_file_flag && write_pid_file(pid_file_flag, getpid(), e) < 0)
 		goto out;
+	forward_signals(sock);
 	status = wait_exit(sock);
 out:
 	if (sock >= 0)

@@ -3,6 +3,7 @@
 #include "sentry/control.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/klock.h"
+#include "sentry/kernel/signal.h"
 #include "sentry/kernel/task.h"
 #include "sentry/log.h"
 #include "sentry/vfs/fs_context.h"
@@ -44,7 +46,82 @@ static void reply(int conn, const char *fmt, ...)
 void control_report_exit(int conn, int status)
 {
 	reply(conn, "exited %d", status);
+	/* The signal reader holds a copy of conn: this ends its read. */
+	shutdown(conn, SHUT_RDWR);
 	close(conn);
+}
+
+struct killer {
+	int fd;	  /* a duplicate of the connection */
+	int conn; /* the connection's own number, as in tg->exec_conn */
+	int pid;
+};
+
+/* The "kill SIG" lines of a running exec'd process's connection. */
+static void *kill_main(void *arg)
+{
+	struct killer *k = arg;
+	char line[64];
+	size_t n = 0;
+
+	pthread_setname_np(pthread_self(), "control-kill");
+	for (;;) {
+		char ch;
+		ssize_t r = read(k->fd, &ch, 1);
+		int sig;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (ch != '\n') {
+			if (n + 1 < sizeof(line))
+				line[n++] = ch;
+			continue;
+		}
+		line[n] = 0;
+		n = 0;
+		if (sscanf(line, "kill %d", &sig) != 1 || sig < 1 ||
+		    sig > LINUX_NSIG)
+			continue;
+		klock_acquire();
+		struct thread_group *tg = tg_lookup(k->pid);
+		/* Only while it is still this connection's process. */
+		if (tg && tg->exec_conn == k->conn) {
+			struct linux_siginfo info = {.signo = sig,
+						     .code = LINUX_SI_USER};
+			send_signal_group(tg, sig, &info);
+		}
+		klock_release();
+	}
+	close(k->fd);
+	free(k);
+	return NULL;
+}
+
+/* Start reading conn's kill lines for the process pid. */
+static void start_killer(int conn, int pid)
+{
+	struct killer *k = malloc(sizeof(*k));
+	pthread_attr_t a;
+	pthread_t th;
+
+	if (!k)
+		return;
+	k->conn = conn;
+	k->pid = pid;
+	k->fd = fcntl(conn, F_DUPFD_CLOEXEC, 0);
+	if (k->fd < 0) {
+		free(k);
+		return;
+	}
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &a, kill_main, k)) {
+		close(k->fd);
+		free(k);
+	}
+	pthread_attr_destroy(&a);
 }
 
 /* Refuse a request: the reason, a status, and the end. What the client
@@ -290,6 +367,7 @@ static void *exec_main(void *arg)
 		t->killed = true;
 	} else {
 		reply(conn, "started %d", t->tg->pid);
+		start_killer(conn, t->tg->pid);
 	}
 	request_free(&r);
 	task_run_loop(t);

@@ -13,6 +13,8 @@
  *              NAME=VALUE strings
  *            and, as SCM_RIGHTS on its first byte, exactly three host
  *            descriptors: the process's stdin, stdout and stderr.
+ *   then, while the process runs, lines "kill SIG" (runsc exec passing on
+ *   a signal it got: it goes to the process as kill(2) would send it).
  *   replies  (sentry -> runsc exec), lines of text:
  *              "started PID"     the process runs (PID as the sandbox
  *                                numbers it)

@@ -205,6 +205,13 @@ epid=$(cat "$IT_WORK/exec.pid" 2>/dev/null)
 for _ in $(seq 50); do kill -0 "$epid" 2>/dev/null || break; sleep 0.1; done
 [ "$st" = 0 ] && [ -n "$epid" ] && ! kill -0 "$epid" 2>/dev/null && it_pass exec-detach-pid-file ||
 	it_fail exec-detach-pid-file "status $st, pid ${epid:-none}: $(cat exec.e.err)"
+# A signal to runsc exec reaches the process it runs.
+( sleep 1; pkill -TERM -f -- "sig-marker-$$" ) &
+st=$(rs_run exec.k exec exec1 sh -c "trap 'echo got TERM; exit 9' TERM; : sig-marker-$$; while true; do sleep 0.1; done")
+wait
+[ "$st" = 9 ] && [ "$(cat exec.k.out)" = "got TERM" ] && it_pass exec-signal-forwarded ||
+	it_fail exec-signal-forwarded "status $st (want 9), stdout: $(cat exec.k.out); stderr: $(cat exec.k.err)"
+
 # Malformed requests on the control socket: a clear error each, and the
 # sandbox goes on serving.
 for junk in 'garbage!garbage!' 'RSX1\377\377\377\377' 'RSX1\010\000\000\000abc'; do
