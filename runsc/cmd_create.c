@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "runsc/cli.h"
+#include "runsc/console.h"
 #include "runsc/container.h"
 #include "runsc/control.h"
 #include "runsc/hooks.h"
@@ -308,75 +309,6 @@ static bool sandbox_provides(const struct oci_mount *m)
 				       !strcmp(m->destination, "/dev/shm"));
 }
 
-/* process.terminal with --console-socket, runc's protocol: a new pty
- * whose master is sent over the socket in one SCM_RIGHTS message (data:
- * the master's name); the slave becomes the container's stdio. Returns the
- * slave (O_CLOEXEC), or -1 with e set. */
-static int make_console(const char *socket_path, const struct oci_spec *s,
-			struct rerr *e)
-{
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char name[] = "/dev/ptmx", cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
-	int master = -1, slave = -1, sock = -1;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	if (strlen(socket_path) >= sizeof(addr.sun_path))
-		return rerr_set(e, ENAMETOOLONG, "--console-socket %s",
-				socket_path);
-	strcpy(addr.sun_path, socket_path);
-	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
-	    !ptsname(master)) {
-		rerr_set(e, errno, "creating the console (pty)");
-		goto fail;
-	}
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0) {
-		rerr_set(e, errno, "opening %s", ptsname(master));
-		goto fail;
-	}
-	if (s->process.has_console_size) {
-		struct winsize ws = {.ws_row = s->process.console_height,
-				     .ws_col = s->process.console_width};
-
-		ioctl(slave, TIOCSWINSZ, &ws);
-	}
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 ||
-	    connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		rerr_set(e, errno, "--console-socket %s", socket_path);
-		goto fail;
-	}
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
-		rerr_set(e, errno, "--console-socket %s: sending the console",
-			 socket_path);
-		goto fail;
-	}
-	close(sock);
-	close(master);
-	return slave;
-
-fail:
-	if (sock >= 0)
-		close(sock);
-	if (slave >= 0)
-		close(slave);
-	if (master >= 0)
-		close(master);
-	return -1;
-}
-
 /* What the bundle asks that this slice cannot do: errors for what would
  * change the container's meaning, log lines for what is safe to skip. */
 static int check_supported(struct globals *g, const struct oci_spec *s,
@@ -516,7 +448,10 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	}
 
 	if (o->console_socket) {
-		console = make_console(o->console_socket, spec, e);
+		console = make_console(o->console_socket,
+				       spec->process.has_console_size,
+				       spec->process.console_height,
+				       spec->process.console_width, e);
 		if (console < 0)
 			goto fail_dir;
 	}

@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runsc/cli.h"
+#include "runsc/console.h"
 #include "runsc/container.h"
 #include "runsc/control.h"
 #include "sentry/control.h"
@@ -60,6 +62,8 @@ struct proc {
 	const char **argv, **envp;
 	size_t argc, envc;
 	bool terminal;
+	bool has_size;
+	unsigned rows, cols;
 	struct json_object *json; /* --process, owned */
 };
 
@@ -133,6 +137,11 @@ static int load_process(const char *path, struct proc *p, struct rerr *e)
 		p->cwd = json_object_get_string(v);
 	if ((v = get(j, "terminal")))
 		p->terminal = json_object_get_boolean(v);
+	if ((v = get(j, "consoleSize"))) {
+		p->has_size = true;
+		p->rows = json_object_get_int64(get(v, "height"));
+		p->cols = json_object_get_int64(get(v, "width"));
+	}
 	if ((u = get(j, "user"))) {
 		struct json_object *g = get(u, "additionalGids");
 
@@ -150,8 +159,9 @@ static int load_process(const char *path, struct proc *p, struct rerr *e)
 	return 0;
 }
 
-/* Send the request with our stdin, stdout and stderr. */
-static int send_request(int sock, const struct proc *p, struct rerr *e)
+/* Send the request with stdio (its stdin, stdout and stderr). */
+static int send_request(int sock, const struct proc *p, const int stdio[3],
+			struct rerr *e)
 {
 	union {
 		struct cmsghdr h;
@@ -165,7 +175,7 @@ static int send_request(int sock, const struct proc *p, struct rerr *e)
 			    .msg_control = cm.buf,
 			    .msg_controllen = sizeof(cm.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	int fds[3] = {0, 1, 2};
+	int fds[3] = {stdio[0], stdio[1], stdio[2]};
 	uint32_t len;
 	size_t off = 0;
 
@@ -344,6 +354,7 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 	struct container c = {0};
 	char line[600];
 	int npos, sock = -1, status = 1, pid, id = id_index(argc, argv);
+	int stdio[3] = {0, 1, 2}, tty = -1;
 	int ncmd = id < argc ? argc - id - 1 : 0;
 
 	npos =
@@ -383,8 +394,11 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 		rerr_set(e, 0, "exec: --user %s: not UID[:GID]", user_flag);
 		goto out;
 	}
-	if (p.terminal || console_flag) {
-		rerr_set(e, 0, "exec: a terminal (--tty) is not supported yet");
+	if (p.terminal != !!console_flag) {
+		rerr_set(e, 0,
+			 p.terminal ? "exec: a terminal needs --console-socket"
+				    : "exec: --console-socket without a "
+				      "terminal (--tty)");
 		goto out;
 	}
 	if (p.cwd && p.cwd[0] != '/') {
@@ -398,8 +412,16 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 			 container_status_name(c.status));
 		goto out;
 	}
+	if (p.terminal) {
+		/* The process's stdio is a new pty whose master goes to the
+		 * console socket, as for create. */
+		tty = make_console(console_flag, p.has_size, p.rows, p.cols, e);
+		if (tty < 0)
+			goto out;
+		stdio[0] = stdio[1] = stdio[2] = tty;
+	}
 	sock = control_connect(c.dir, e);
-	if (sock < 0 || send_request(sock, &p, e) < 0)
+	if (sock < 0 || send_request(sock, &p, stdio, e) < 0)
 		goto out;
 	if (read_line(sock, line, sizeof(line)) < 0) {
 		rerr_set(e, 0, "exec: the sandbox closed the connection");
@@ -425,12 +447,16 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 		}
 		if (child == 0) {
 			/* The stand-in: holds none of the process's stdio
-			 * (its readers must see EOF when it ends). */
+			 * (its readers must see EOF when it ends), but a
+			 * terminal's as its controlling one, so that the
+			 * terminal's signals reach it and go on. */
 			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 			setsid();
 			for (int fd = 0; fd < 3 && null >= 0; fd++)
 				dup2(null, fd);
+			if (tty >= 0)
+				ioctl(tty, TIOCSCTTY, 0);
 			forward_signals(sock);
 			_exit(wait_exit(sock));
 		}
@@ -445,6 +471,8 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 	forward_signals(sock);
 	status = wait_exit(sock);
 out:
+	if (tty >= 0)
+		close(tty);
 	if (sock >= 0)
 		close(sock);
 	if (p.json) {

@@ -163,6 +163,14 @@ stderr: $(tail -n 5 exec.err)"
 st=$(it_run exec2.out exec2.err "${CTR[@]}" task exec --exec-id e2 d1 no-such-command)
 [ "$st" != 0 ] && it_pass task-exec-not-found ||
 	it_fail task-exec-not-found "status $st: $(tail -n 5 exec2.err)"
+if command -v script >/dev/null; then
+	printf '%q ' "${CTR[@]}" task exec -t --exec-id e3 d1 sh -c 'test -t 0 && test -t 1 && echo exec-is-a-tty; exit 8' >exectty.cmd
+	st=$(it_run exectty.out exectty.err script -qec "$(cat exectty.cmd)" /dev/null)
+	[ "$st" = 8 ] && grep -q exec-is-a-tty exectty.out && it_pass task-exec-tty ||
+		it_fail task-exec-tty "status $st (want 8), output: $(cat -v exectty.out); stderr: $(tail -n 5 exectty.err)"
+else
+	echo "SKIP containerd/task-exec-tty (no script(1))"
+fi
 sleep 1 # for the shell in the container to set its trap
 st=$(it_run kill.out kill.err "${CTR[@]}" task kill d1)
 for _ in $(seq 100); do

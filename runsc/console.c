@@ -1,0 +1,76 @@
+/* The console of a process with a terminal: see console.h. */
+#define _GNU_SOURCE
+#include "runsc/console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int make_console(const char *socket_path, bool has_size, unsigned rows,
+		 unsigned cols, struct rerr *e)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char name[] = "/dev/ptmx", cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+	int master = -1, slave = -1, sock = -1;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	if (strlen(socket_path) >= sizeof(addr.sun_path))
+		return rerr_set(e, ENAMETOOLONG, "--console-socket %s",
+				socket_path);
+	strcpy(addr.sun_path, socket_path);
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+	    !ptsname(master)) {
+		rerr_set(e, errno, "creating the console (pty)");
+		goto fail;
+	}
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0) {
+		rerr_set(e, errno, "opening %s", ptsname(master));
+		goto fail;
+	}
+	if (has_size) {
+		struct winsize ws = {.ws_row = rows, .ws_col = cols};
+
+		ioctl(slave, TIOCSWINSZ, &ws);
+	}
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 ||
+	    connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		rerr_set(e, errno, "--console-socket %s", socket_path);
+		goto fail;
+	}
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+		rerr_set(e, errno, "--console-socket %s: sending the console",
+			 socket_path);
+		goto fail;
+	}
+	close(sock);
+	close(master);
+	return slave;
+
+fail:
+	if (sock >= 0)
+		close(sock);
+	if (slave >= 0)
+		close(slave);
+	if (master >= 0)
+		close(master);
+	return -1;
+}
