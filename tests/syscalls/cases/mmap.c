@@ -192,10 +192,7 @@ int main(void)
 	size_t span = ((est.st_size + pg - 1) / pg + 1) * pg;
 	p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	die_if(p == MAP_FAILED, "mmap /proc/self/exe");
-	YESNO("exe mapped: ELF magic", memcmp(p,
-					      "\x7f"
-					      "ELF",
-					      4) == 0);
+	YESNO("exe mapped: ELF magic", memcmp(p, "\177ELF", 4) == 0);
 	if (est.st_size % pg)
 		probe("exe: read within the last page past EOF",
 		      p + est.st_size + 1, 0);
