@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/rseq.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -99,4 +100,54 @@ void platform_vdso_probe(void)
 	if (v.lo < PLATFORM_APP_MIN || v.hi > PLATFORM_APP_TOP)
 		return;
 	platform_vdso = v;
+}
+
+int chan_send_fd(int sock, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	char byte = 0;
+	struct iovec iov = {&byte, 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.buf,
+			    .msg_controllen = sizeof(cm.buf)};
+	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+		return -EIO;
+	return 0;
+}
+
+void chan_msg_init(void *buf, uint64_t at)
+{
+	struct msghdr *mh = buf;
+	struct iovec *iov = (struct iovec *)((char *)buf + 64);
+
+	memset(buf, 0, CHAN_MSG_SIZE);
+	iov->iov_base = (void *)(at + 80); /* the data byte */
+	iov->iov_len = 1;
+	mh->msg_iov = (struct iovec *)(at + 64);
+	mh->msg_iovlen = 1;
+	mh->msg_control = (void *)(at + CHAN_MSG_CMSG);
+	mh->msg_controllen = CMSG_SPACE(sizeof(int));
+}
+
+int chan_msg_fd(const void *buf)
+{
+	const struct cmsghdr *c =
+	    (const struct cmsghdr *)((const char *)buf + CHAN_MSG_CMSG);
+	int fd;
+
+	if (c->cmsg_len != CMSG_LEN(sizeof(int)) ||
+	    c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
 }

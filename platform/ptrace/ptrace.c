@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -31,6 +33,9 @@
 
 #define STUB_ADDR 0x7fffffff0000ULL
 #define STUB_SIZE 4096ULL
+/* A writable page after the code: where the sentry lays out the recvmsg
+ * the stub makes on its descriptor channel. */
+#define SCRATCH_ADDR (STUB_ADDR + STUB_SIZE)
 /* Sent to a stub thread to make a running switch_to return. Nothing else
  * ever sends it: the stubs make no host syscalls of the application's. */
 #define INTR_SIG SIGSTKFLT
@@ -41,6 +46,20 @@ extern const uint64_t stub_off_park, stub_off_syscall;
 struct stub_as {
 	pid_t pid;
 	atomic_int live; /* contexts not yet destroyed */
+	/* The descriptor channel (platform/common.h): our end, and the
+	 * stub's end as numbered in the stub; chan < 0: none (host files are
+	 * then copied to the memory file). */
+	int chan, chan_no;
+	/* Files passed and kept open in the stub, so that mapping one again
+	 * (every segment of a binary) costs one injected syscall, not three.
+	 * Keyed by the host file, not the sentry's descriptor number (which a
+	 * later file may reuse); a fork's child has the same ones. */
+	struct {
+		dev_t dev;
+		ino_t ino;
+		int fd;
+	} kept[16];
+	int nkept;
 };
 
 struct platform_ctx {
@@ -106,8 +125,9 @@ static int wait_for(struct platform_ctx *ctx, pid_t tid, int want,
 	}
 }
 
-static void __attribute__((noreturn)) stub_child(void)
+static void __attribute__((noreturn)) stub_child(int chan)
 {
+	const int keep[2] = {g_memfd, chan};
 	sigset_t none;
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	void *page;
@@ -116,7 +136,7 @@ static void __attribute__((noreturn)) stub_child(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
-	stub_child_cleanup(&g_memfd, 1);
+	stub_child_cleanup(keep, 2);
 	/* Out of the caller's terminal process groups: terminal signals are
 	 * for the sentry to deliver, not the host. */
 	setsid();
@@ -130,8 +150,12 @@ static void __attribute__((noreturn)) stub_child(void)
 	memcpy(page, stub_code_start, stub_code_end - stub_code_start);
 	if (mprotect(page, STUB_SIZE, PROT_READ | PROT_EXEC) < 0)
 		_exit(122);
+	if (mmap((void *)SCRATCH_ADDR, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		_exit(124);
+	/* The stub keeps its code page and the scratch page after it. */
 	((void (*)(uint64_t, uint64_t, uint64_t, uint64_t))page)(
-	    STUB_ADDR, STUB_SIZE,
+	    STUB_ADDR, STUB_SIZE + 4096,
 	    platform_vdso.n ? platform_vdso.lo : STUB_ADDR,
 	    platform_vdso.n ? platform_vdso.hi : STUB_ADDR);
 	_exit(123);
@@ -158,19 +182,31 @@ static int ptrace_new_as(struct platform_ctx **out)
 	pid_t pid;
 	int err;
 
+	int sv[2] = {-1, -1};
+
 	as = calloc(1, sizeof(*as));
 	if (!as)
 		return -ENOMEM;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		sv[0] = sv[1] = -1; /* no channel: host files get copied */
 	/* A raw fork: no atfork handlers run, and the child touches nothing
 	 * but the stack it was forked on until it is in the stub page. */
 	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0) {
 		err = -errno;
+		if (sv[0] >= 0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
 		free(as);
 		return err;
 	}
 	if (pid == 0)
-		stub_child();
+		stub_child(sv[1]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	as->chan = sv[0];
+	as->chan_no = sv[1];
 	as->pid = pid;
 	err = wait_for(NULL, pid, SIGSTOP, 0);
 	if (!err && ptrace(PTRACE_SETOPTIONS, pid, 0, ptrace_opts) < 0)
@@ -187,6 +223,8 @@ static int ptrace_new_as(struct platform_ctx **out)
 	if (err) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
+		if (as->chan >= 0)
+			close(as->chan);
 		free(as);
 	}
 	return err;
@@ -240,6 +278,64 @@ static long stub_call(struct platform_ctx *ctx, long nr, uint64_t a0,
 	return ret;
 }
 
+/* Pass hostfd to ctx's stub over its channel: the number it has there, or
+ * -errno. */
+static long pass_fd(struct platform_ctx *ctx, int hostfd)
+{
+	char msg[CHAN_MSG_SIZE];
+	long r;
+	int fd;
+
+	if (ctx->as->chan < 0)
+		return -ENOSYS;
+	chan_msg_init(msg, SCRATCH_ADDR);
+	if (stub_write_mem(ctx->tid, SCRATCH_ADDR, msg, sizeof(msg)) !=
+	    sizeof(msg))
+		return -EFAULT;
+	r = chan_send_fd(ctx->as->chan, hostfd);
+	if (r < 0)
+		return r;
+	r = stub_call(ctx, SYS_recvmsg, ctx->as->chan_no, SCRATCH_ADDR,
+		      MSG_DONTWAIT, 0, 0, 0, 0, NULL);
+	if (r < 0)
+		return r;
+	if (stub_read_mem(ctx->tid, SCRATCH_ADDR, msg, sizeof(msg)) !=
+	    sizeof(msg))
+		return -EFAULT;
+	fd = chan_msg_fd(msg);
+	return fd < 0 ? -EBADF : fd;
+}
+
+/* A forked stub shares its parent's channel: give it one of its own. On
+ * failure the child has none (its host files get copied). */
+static void new_channel(struct platform_ctx *child,
+			const struct stub_as *parent)
+{
+	struct stub_as *as = child->as;
+	int sv[2];
+	long k;
+
+	as->chan = -1;
+	as->chan_no = parent->chan_no;
+	if (parent->chan < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return;
+	/* Received by the child through the channel it still shares. */
+	as->chan = parent->chan;
+	k = pass_fd(child, sv[1]);
+	close(sv[1]);
+	as->chan = -1;
+	if (k >= 0 && stub_call(child, SYS_dup2, k, as->chan_no, 0, 0, 0, 0, 0,
+				NULL) == as->chan_no) {
+		as->chan = sv[0];
+		sv[0] = -1;
+	}
+	if (k >= 0)
+		stub_call(child, SYS_close, k, 0, 0, 0, 0, 0, 0, NULL);
+	if (sv[0] >= 0)
+		close(sv[0]);
+}
+
 /* A new stub thread or process was cloned by ctx's thread: wait for its
  * initial stop (it is auto-attached to us). */
 static int adopt_clone_child(struct platform_ctx *parent, pid_t tid, long ret,
@@ -275,7 +371,13 @@ static int ptrace_fork_as(struct platform_ctx *ctx, struct platform_ctx **out)
 		return ret;
 	}
 	as->pid = child;
+	as->chan = -1;
 	err = adopt_clone_child(ctx, child, ret < 0 ? 0 : ret, as, out);
+	if (!err) {
+		memcpy(as->kept, ctx->as->kept, sizeof(as->kept));
+		as->nkept = ctx->as->nkept;
+		new_channel(*out, ctx->as);
+	}
 	if (err) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, __WALL);
@@ -338,6 +440,8 @@ static void ptrace_destroy(struct platform_ctx *ctx)
 	int st;
 
 	if (atomic_fetch_sub(&as->live, 1) == 1) {
+		if (as->chan >= 0)
+			close(as->chan);
 		kill(as->pid, SIGKILL);
 		if (ctx->tid != as->pid)
 			waitpid(ctx->tid, &st, __WALL);
@@ -439,6 +543,38 @@ static long ptrace_mmap(struct platform_ctx *ctx, uint64_t addr, uint64_t len,
 			 NULL);
 }
 
+static long ptrace_mmap_host(struct platform_ctx *ctx, uint64_t addr,
+			     uint64_t len, int prot, int flags, int hostfd,
+			     uint64_t off)
+{
+	struct stub_as *as = ctx->as;
+	struct stat st;
+	bool passed = false, keep = false;
+	long fd = -1, r;
+
+	if (fstat(hostfd, &st) < 0)
+		return -errno;
+	for (int i = 0; i < as->nkept && fd < 0; i++)
+		if (as->kept[i].dev == st.st_dev &&
+		    as->kept[i].ino == st.st_ino)
+			fd = as->kept[i].fd;
+	if (fd < 0) {
+		fd = pass_fd(ctx, hostfd);
+		if (fd < 0)
+			return fd;
+		passed = true;
+		keep =
+		    as->nkept < (int)(sizeof(as->kept) / sizeof(as->kept[0]));
+		if (keep)
+			as->kept[as->nkept++] = (typeof(as->kept[0])){
+			    st.st_dev, st.st_ino, (int)fd};
+	}
+	r = stub_call(ctx, SYS_mmap, addr, len, prot, flags, fd, off, 0, NULL);
+	if (passed && !keep)
+		stub_call(ctx, SYS_close, fd, 0, 0, 0, 0, 0, 0, NULL);
+	return r;
+}
+
 static int ptrace_munmap(struct platform_ctx *ctx, uint64_t addr, uint64_t len)
 {
 	return stub_call(ctx, SYS_munmap, addr, len, 0, 0, 0, 0, 0, NULL);
@@ -509,6 +645,7 @@ const struct platform_ops platform_ptrace_ops = {
     .switch_to = ptrace_switch_to,
     .interrupt = ptrace_interrupt,
     .mmap = ptrace_mmap,
+    .mmap_host = ptrace_mmap_host,
     .munmap = ptrace_munmap,
     .mprotect = ptrace_mprotect,
     .mremap = ptrace_mremap,

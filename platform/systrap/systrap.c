@@ -65,12 +65,9 @@ _Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
 _Static_assert(offsetof(struct hdr, chan) == 112, "stub.S layout");
 _Static_assert(CTX_BASE == 0x7fffc0000000ULL && STUB_ADDR == 0x7fffffff0000ULL,
 	       "stub.S constants");
-/* The recvmsg block in the header page (stub.S H_MSG...): msghdr, iovec,
- * one data byte, a control buffer for one descriptor. */
-#define HDR_MSG	 256
-#define HDR_IOV	 320
-#define HDR_BYTE 336
-#define HDR_CMSG 344
+/* The channel's recvmsg block in the header page (stub.S H_MSG, H_CMSG). */
+#define HDR_MSG 256
+_Static_assert(HDR_MSG + CHAN_MSG_CMSG == 344, "stub.S layout");
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,
@@ -518,46 +515,11 @@ static int spawn_stub(struct platform_ctx **out)
 	return 0;
 }
 
-/* Pass fd over the channel sock (one byte of data carries it). */
-static int send_fd(int sock, int fd)
-{
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} cm;
-	char byte = 0;
-	struct iovec iov = {&byte, 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cm.buf,
-			    .msg_controllen = sizeof(cm.buf)};
-	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
-
-	ch->cmsg_level = SOL_SOCKET;
-	ch->cmsg_type = SCM_RIGHTS;
-	ch->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
-		return -EIO;
-	return 0;
-}
-
 /* Lay out, in c's header page, the recvmsg the stub makes on its
  * channel (stub addresses), with an empty control buffer. */
 static void prep_msg(struct platform_ctx *c)
 {
-	uint64_t base = stub_base(c);
-	struct msghdr *mh = (struct msghdr *)(c->region + HDR_MSG);
-	struct iovec *iov = (struct iovec *)(c->region + HDR_IOV);
-
-	memset(mh, 0, sizeof(*mh));
-	iov->iov_base = (void *)(base + HDR_BYTE);
-	iov->iov_len = 1;
-	mh->msg_iov = (struct iovec *)(base + HDR_IOV);
-	mh->msg_iovlen = 1;
-	mh->msg_control = (void *)(base + HDR_CMSG);
-	mh->msg_controllen = CMSG_SPACE(sizeof(int));
-	memset(c->region + HDR_CMSG, 0, CMSG_SPACE(sizeof(int)));
+	chan_msg_init(c->region + HDR_MSG, stub_base(c) + HDR_MSG);
 	H(c)->chan = (uint64_t)c->as->chan_no;
 }
 
@@ -630,7 +592,7 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ==
 		    0) {
-			passed = send_fd(c->as->chan, sv[1]) == 0;
+			passed = chan_send_fd(c->as->chan, sv[1]) == 0;
 			close(sv[1]);
 			if (passed)
 				as->chan = sv[0];
@@ -912,7 +874,7 @@ static long systrap_mmap_host(struct platform_ctx *c, uint64_t addr,
 	if (err)
 		return err;
 	prep_msg(c);
-	err = send_fd(c->as->chan, hostfd);
+	err = chan_send_fd(c->as->chan, hostfd);
 	if (err)
 		return err;
 	h->nr = SYS_mmap;
