@@ -56,6 +56,11 @@ struct flag {
 int parse_flags(const char *cmd, int argc, char **argv,
 		const struct flag *flags, struct rerr *e);
 
+/* Is sig one runsc passes on to the sandbox when it gets it? Every signal
+ * that can be caught but those about runsc itself: a child's end, its own
+ * faults, a broken pipe, terminal job control. */
+bool signal_forwardable(int sig);
+
 /* Is name a platform the sentry has? Returns 0, or -1 with e set
  * ("--platform=x: unsupported platform (available: ptrace, systrap)"). */
 int check_platform(const char *name, struct rerr *e);

@@ -113,23 +113,8 @@ static void monitor_main(const struct globals *g, const struct container *c,
 	sa.sa_handler = monitor_forward;
 	sigemptyset(&sa.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++) {
-		switch (sig) {
-		case SIGKILL:
-		case SIGSTOP:
-		case SIGCHLD:
-		case SIGSEGV:
-		case SIGBUS:
-		case SIGFPE:
-		case SIGILL:
-		case SIGTRAP:
-		case SIGSYS:
-		case SIGABRT:
-		case SIGPIPE:
-		case SIGTTIN:
-		case SIGTTOU:
-		case SIGTSTP:
+		if (!signal_forwardable(sig))
 			continue;
-		}
 		if ((sig == SIGINT || sig == SIGQUIT) && foreground) {
 			signal(sig, SIG_IGN);
 			continue;

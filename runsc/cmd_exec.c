@@ -266,24 +266,9 @@ static void forward_signals(int sock)
 
 	fwd_sock = sock;
 	sigemptyset(&sa.sa_mask);
-	for (int sig = 1; sig < 65; sig++) {
-		switch (sig) {
-		case SIGKILL:
-		case SIGSTOP:
-		case SIGCHLD:
-		case SIGSEGV:
-		case SIGBUS:
-		case SIGFPE:
-		case SIGILL:
-		case SIGTRAP:
-		case SIGSYS:
-		case SIGABRT:
-		case SIGPIPE:
-		case SIGTTIN:
-		case SIGTTOU:
-		case SIGTSTP:
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (!signal_forwardable(sig))
 			continue;
-		}
 		sigaction(sig, &sa, NULL); /* EINVAL for glibc's own: fine */
 	}
 }

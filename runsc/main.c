@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,28 @@ int parse_flags(const char *cmd, int argc, char **argv,
 	for (; i < argc; i++)
 		argv[npos++] = argv[i];
 	return npos;
+}
+
+bool signal_forwardable(int sig)
+{
+	switch (sig) {
+	case SIGKILL:
+	case SIGSTOP:
+	case SIGCHLD:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGSYS:
+	case SIGABRT:
+	case SIGPIPE:
+	case SIGTTIN:
+	case SIGTTOU:
+	case SIGTSTP:
+		return false;
+	}
+	return sig > 0 && sig < NSIG;
 }
 
 int check_platform(const char *name, struct rerr *e)
