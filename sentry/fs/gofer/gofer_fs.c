@@ -41,8 +41,9 @@ struct gofer_inode {
 	uint32_t fid;  /* walked, never opened */
 	uint32_t ofid; /* opened for reading, when opened */
 	bool opened;
-	int hostfd; /* donated with the open, or -1 */
-	char *link; /* symlink target, once read */
+	unsigned nopen; /* open files using ofid */
+	int hostfd;	/* donated with the open, or -1 */
+	char *link;	/* symlink target, once read */
 	/* directories */
 	struct gofer_dirent *ents;
 	size_t nents;
@@ -57,6 +58,12 @@ struct gofer_sb {
 /* Donated host descriptors held (one per opened regular file), bounded
  * well below the sentry's descriptor limit (set at mount). */
 static unsigned nhostfds, hostfds_max;
+/* Inodes holding an opened fid. Each is an open descriptor in the gofer
+ * too: beyond OPENED_KEEP, an inode's opened fid goes when its last open
+ * file does (as before it was kept), so the gofer stays within its own
+ * descriptor limit however many files the sandbox goes through. */
+#define OPENED_KEEP 2048
+static unsigned nopened;
 
 static const struct inode_ops gofer_iops;
 static const struct file_ops gofer_file_fops;
@@ -136,18 +143,28 @@ static void free_listing(struct gofer_inode *gi)
 	gi->nents = 0;
 }
 
+/* Give back the opened fid (and the host descriptor that came with it). */
+static void drop_open(struct inode *inode, struct gofer_inode *gi)
+{
+	if (gi->opened) {
+		p9c_clunk(CL(inode), gi->ofid);
+		gi->opened = false;
+		nopened--;
+	}
+	if (gi->hostfd >= 0) {
+		close(gi->hostfd);
+		gi->hostfd = -1;
+		nhostfds--;
+	}
+}
+
 static void gofer_evict(struct inode *inode)
 {
 	struct gofer_inode *gi = GI(inode);
 	if (!gi)
 		return;
 	p9c_clunk(CL(inode), gi->fid);
-	if (gi->opened)
-		p9c_clunk(CL(inode), gi->ofid);
-	if (gi->hostfd >= 0) {
-		close(gi->hostfd);
-		nhostfds--;
-	}
+	drop_open(inode, gi);
 	free(gi->link);
 	free_listing(gi);
 	for (size_t i = 0; i < gi->neg.cap; i++)
@@ -321,8 +338,10 @@ static int gofer_open(struct inode *inode, struct file *f, struct task *t)
 	if (!LINUX_S_ISREG(inode->mode) && !LINUX_S_ISDIR(inode->mode))
 		return 0;
 	struct gofer_inode *gi = GI(inode);
-	if (gi->opened)
+	if (gi->opened) {
+		gi->nopen++;
 		return 0;
+	}
 	struct p9_client *c = CL(inode);
 	uint32_t fid;
 	int ret = p9c_walk(c, gi->fid, 0, NULL, &fid, NULL);
@@ -338,6 +357,8 @@ static int gofer_open(struct inode *inode, struct file *f, struct task *t)
 	}
 	gi->ofid = fid;
 	gi->opened = true;
+	gi->nopen++;
+	nopened++;
 	if (gi->hostfd >= 0 && ++nhostfds > hostfds_max) {
 		/* Enough descriptors held: this file is read over 9P. */
 		close(gi->hostfd);
@@ -453,6 +474,14 @@ static int gofer_iterate(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
+static void gofer_release(struct file *f)
+{
+	struct gofer_inode *gi = GI(f->inode);
+
+	if (gi->nopen && --gi->nopen == 0 && nopened > OPENED_KEEP)
+		drop_open(f->inode, gi);
+}
+
 static int gofer_fsync(struct file *f, int datasync)
 {
 	return 0;
@@ -468,9 +497,11 @@ static const struct file_ops gofer_file_fops = {
     .read = gofer_read,
     .mmap_fd = gofer_mmap_fd,
     .fsync = gofer_fsync,
+    .release = gofer_release,
 };
 
 static const struct file_ops gofer_dir_fops = {
     .iterate = gofer_iterate,
     .fsync = gofer_fsync,
+    .release = gofer_release,
 };
