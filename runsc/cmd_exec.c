@@ -273,7 +273,9 @@ static void forward_signals(int sock)
 	}
 }
 
-/* Wait for "exited STATUS": the exit code as a shell reports it. */
+/* Wait for "exited STATUS": the exit code as a shell reports it. When
+ * the sandbox goes away first (its init ended: every process in it is
+ * killed, as in a pid namespace), that is SIGKILL's 137. */
 static int wait_exit(int sock)
 {
 	char line[600];
@@ -283,7 +285,7 @@ static int wait_exit(int sock)
 		if (sscanf(line, "exited %d", &st) == 1)
 			return (st & 0x7f) ? 128 + (st & 0x7f)
 					   : (st >> 8) & 0xff;
-	return 125; /* the sandbox went away */
+	return 128 + SIGKILL;
 }
 
 static const char *process_flag, *pid_file_flag, *cwd_flag, *user_flag,

@@ -231,7 +231,12 @@ grep -c "^error malformed request | exited 32000$" exec.g.out | grep -qx 1 &&
 	grep -c "error" exec.g.out | grep -qx 3 &&
 	[ "$st" = 0 ] && [ "$(cat exec.h.out)" = still-serving ] && it_pass exec-malformed-requests ||
 	it_fail exec-malformed-requests "replies: $(cat exec.g.out); then status $st: $(cat exec.h.out exec.h.err)"
-"${RS[@]}" kill exec1 KILL >/dev/null 2>&1
+# The container's end takes its exec'd processes with it (SIGKILL: 137).
+( sleep 1; "${RS[@]}" kill exec1 KILL >/dev/null 2>&1 ) &
+st=$(rs_run exec.l exec exec1 sleep 100)
+wait
+[ "$st" = 137 ] && it_pass exec-ends-with-container ||
+	it_fail exec-ends-with-container "status $st (want 137): $(cat exec.l.err)"
 for _ in $(seq 50); do "${RS[@]}" state exec1 2>/dev/null | grep -q stopped && break; sleep 0.1; done
 st=$(rs_run exec.f exec exec1 true)
 [ "$st" != 0 ] && grep -q "not running" exec.f.err && it_pass exec-stopped-container ||
