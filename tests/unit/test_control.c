@@ -1,0 +1,194 @@
+/* The sentry's control channel (sentry/control.c) against what a peer may
+ * send: malformed requests, random bytes, missing or extra descriptors.
+ * No sandbox runs here (no init task), so even a well-formed request is
+ * refused, after it was parsed; every connection must get "error ..." then
+ * "exited 32000" (status 125), and nothing may crash, leak or hang (run
+ * under ASan too). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "sentry/control.h"
+
+static struct sockaddr_un addr;
+
+static int setup(void **state)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	(void)state;
+	addr.sun_family = AF_UNIX;
+	snprintf(addr.sun_path, sizeof(addr.sun_path),
+		 "/tmp/test_control.%d.sock", (int)getpid());
+	unlink(addr.sun_path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, 64) < 0)
+		return -1;
+	return control_start(fd) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(addr.sun_path);
+	return 0;
+}
+
+/* Send data (with nfds copies of /dev/null passed on its first byte),
+ * close our sending side, and return the whole reply (static buffer). */
+static const char *ask(const void *data, size_t len, int nfds)
+{
+	static char reply[4096];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(8 * sizeof(int))];
+	} cm;
+	int fds[8], sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct iovec iov = {(void *)data, len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	size_t n = 0;
+	ssize_t r;
+
+	assert_true(sock >= 0);
+	assert_int_equal(connect(sock, (struct sockaddr *)&addr, sizeof(addr)),
+			 0);
+	for (int i = 0; i < nfds; i++)
+		fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nfds) {
+		struct cmsghdr *c;
+
+		mh.msg_control = cm.buf;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+	}
+	if (len)
+		assert_int_equal(sendmsg(sock, &mh, MSG_NOSIGNAL),
+				 (ssize_t)len);
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	shutdown(sock, SHUT_WR);
+	while (n + 1 < sizeof(reply) &&
+	       (r = read(sock, reply + n, sizeof(reply) - 1 - n)) > 0)
+		n += (size_t)r;
+	reply[n] = 0;
+	close(sock);
+	return reply;
+}
+
+static void assert_refused(const char *reply, const char *why)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "error %s\nexited 32000\n", why);
+	assert_string_equal(reply, want);
+}
+
+/* A request as runsc exec builds it: magic, length, fields. */
+static size_t request(char *buf, const char *fields, size_t flen)
+{
+	uint32_t len = (uint32_t)flen;
+
+	memcpy(buf, CONTROL_MAGIC, 4);
+	memcpy(buf + 4, &len, 4);
+	memcpy(buf + 8, fields, flen);
+	return 8 + flen;
+}
+
+/* A request of the fields written with '|' between them (for NUL). */
+static size_t fields(char *buf, const char *spec)
+{
+	char f[256];
+	size_t n = strlen(spec) + 1;
+
+	memcpy(f, spec, n);
+	for (size_t i = 0; i < n; i++)
+		if (f[i] == '|')
+			f[i] = 0;
+	return request(buf, f, n);
+}
+
+static void test_malformed(void **state)
+{
+	static const struct {
+		const char *fields, *why;
+	} bad[] = {
+	    {"x|0||/|1|true|0", "bad user in the request"},
+	    {"0|0|1,z|/|1|true|0", "bad group \"z\""},
+	    {"0|0||rel|1|true|0", "malformed request"}, /* cwd not absolute */
+	    {"0|0||/|0|0", "malformed request"},	/* no argv[0] */
+	    {"0|0||/|2|true|0", "malformed request"},	/* argc too big */
+	    {"0|0||/|1|true|0|x", "malformed request"}, /* left over */
+	};
+	char buf[512];
+	size_t n;
+
+	(void)state;
+	assert_refused(ask("", 0, 0), "malformed request");
+	assert_refused(ask("RSX", 3, 3), "malformed request");
+	assert_refused(ask("XXXX\4\0\0\0abcd", 12, 3), "malformed request");
+	assert_refused(ask("RSX1\0\0\0\0", 8, 3), "request of 0 bytes");
+	assert_refused(ask("RSX1\377\377\377\377", 8, 3),
+		       "request of 4294967295 bytes");
+	n = fields(buf, "0|0||/|1|true|0");
+	assert_refused(ask(buf, n, 0),
+		       "the request must pass stdin, stdout and stderr");
+	assert_refused(ask(buf, n, 2),
+		       "the request must pass stdin, stdout and stderr");
+	assert_refused(ask(buf, n - 3, 3), "truncated request");
+	/* Well formed, 3 or more descriptors (extra ones closed): refused
+	 * only because no sandbox runs. */
+	assert_refused(ask(buf, n, 3), "the sandbox has ended");
+	assert_refused(ask(buf, n, 8), "the sandbox has ended");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = fields(buf, bad[i].fields);
+		assert_refused(ask(buf, n, 3), bad[i].why);
+	}
+}
+
+static void test_random(void **state)
+{
+	char buf[600];
+
+	(void)state;
+	srand(1);
+	for (int i = 0; i < 300; i++) {
+		size_t n = 8 + (size_t)(rand() % 500);
+
+		for (size_t k = 0; k < n; k++)
+			buf[k] = (char)(rand() % 4 ? rand() % 8 + '0' : 0);
+		if (i % 2) {
+			uint32_t len = (uint32_t)(n - 8);
+
+			memcpy(buf, CONTROL_MAGIC, 4);
+			memcpy(buf + 4, &len, 4);
+		}
+		const char *r = ask(buf, n, i % 5);
+
+		assert_true(!strncmp(r, "error ", 6));
+		assert_non_null(strstr(r, "\nexited 32000\n"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_random),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
