@@ -2,6 +2,8 @@
 #include "platform/common.h"
 #include "platform/platform.h"
 
+#include "abi/scm.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,23 +106,9 @@ void platform_vdso_probe(void)
 
 int chan_send_fd(int sock, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} cm;
 	char byte = 0;
-	struct iovec iov = {&byte, 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cm.buf,
-			    .msg_controllen = sizeof(cm.buf)};
-	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
 
-	ch->cmsg_level = SOL_SOCKET;
-	ch->cmsg_type = SCM_RIGHTS;
-	ch->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+	if (scm_send(sock, &byte, 1, &fd, 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
 		return -EIO;
 	return 0;
 }

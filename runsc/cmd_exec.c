@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi/scm.h"
 #include "runsc/cli.h"
 #include "runsc/console.h"
 #include "runsc/container.h"
@@ -163,19 +164,8 @@ static int load_process(const char *path, struct proc *p, struct rerr *e)
 static int send_request(int sock, const struct proc *p, const int stdio[3],
 			struct rerr *e)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(3 * sizeof(int))];
-	} cm;
 	struct buf b = {0};
 	char head[8];
-	struct iovec iov = {head, sizeof(head)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cm.buf,
-			    .msg_controllen = sizeof(cm.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	int fds[3] = {stdio[0], stdio[1], stdio[2]};
 	uint32_t len;
 	size_t off = 0;
 
@@ -198,11 +188,8 @@ static int send_request(int sock, const struct proc *p, const int stdio[3],
 	len = (uint32_t)b.n;
 	memcpy(head, CONTROL_MAGIC, 4);
 	memcpy(head + 4, &len, 4);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(c), fds, sizeof(fds));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != sizeof(head)) {
+	if (scm_send(sock, head, sizeof(head), stdio, 3, MSG_NOSIGNAL) !=
+	    sizeof(head)) {
 		free(b.p);
 		return rerr_set(e, errno, "exec: sending the request");
 	}

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "runsc/console.h"
 
+#include "abi/scm.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -15,16 +17,9 @@ int make_console(const char *socket_path, bool has_size, unsigned rows,
 		 unsigned cols, struct rerr *e)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char name[] = "/dev/ptmx", cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
+	static const char name[] = "/dev/ptmx";
 	int master = -1, slave = -1, sock = -1;
 
-	memset(cbuf, 0, sizeof(cbuf));
 	if (strlen(socket_path) >= sizeof(addr.sun_path))
 		return rerr_set(e, ENAMETOOLONG, "--console-socket %s",
 				socket_path);
@@ -51,12 +46,8 @@ int make_console(const char *socket_path, bool has_size, unsigned rows,
 		rerr_set(e, errno, "--console-socket %s", socket_path);
 		goto fail;
 	}
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+	if (scm_send(sock, name, sizeof(name) - 1, &master, 1, MSG_NOSIGNAL) <
+	    0) {
 		rerr_set(e, errno, "--console-socket %s: sending the console",
 			 socket_path);
 		goto fail;

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "sentry/control.h"
 
+#include "abi/scm.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -228,41 +230,14 @@ static char **strings(char **p, char *end)
 /* Read and check one request: 0, or -1 with msg set. */
 static int read_request(int conn, struct request *r, char *msg, size_t size)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(3 * sizeof(int))];
-	} cm;
 	char head[8];
-	struct iovec iov = {head, sizeof(head)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cm.buf,
-			    .msg_controllen = sizeof(cm.buf)};
 	uint32_t len;
 	ssize_t n;
 	char *p, *end;
 	const char *g;
+	int nfds;
 
-	do
-		n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
-	     c = CMSG_NXTHDR(&mh, c)) {
-		size_t k;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (i < 3)
-				r->fds[i] = fd;
-			else
-				close(fd);
-		}
-	}
+	n = scm_recv(conn, head, sizeof(head), r->fds, 3, &nfds);
 	if (n > 0 && n < (ssize_t)sizeof(head) &&
 	    read_full(conn, head + n, sizeof(head) - n) == 0)
 		n = sizeof(head);

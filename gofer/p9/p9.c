@@ -2,6 +2,7 @@
 #include "gofer/p9/p9.h"
 
 #include "abi/errno.h"
+#include "abi/scm.h"
 
 #include <errno.h>
 #include <string.h>
@@ -1027,38 +1028,16 @@ static long read_full(int fd, uint8_t *p, size_t n)
  * passed with it in *donated (closing any others). */
 static long recv_first(int fd, uint8_t *p, size_t n, int *donated)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-	} cm;
-	struct iovec iov = {p, n};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cm.buf,
-			    .msg_controllen = sizeof(cm.buf)};
-	ssize_t r;
+	int fds[1], nfds;
+	ssize_t r = scm_recv(fd, p, n, fds, 1, &nfds);
 
-	do
-		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return errno == ENOTSOCK ? read_full(fd, p, n)
 					 : -linux_errno_from_host(errno);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
-	     c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		int fds[4];
-
-		memcpy(fds, CMSG_DATA(c), k * sizeof(int));
-		for (size_t i = 0; i < k; i++) {
-			if (*donated < 0)
-				*donated = fds[i];
-			else
-				close(fds[i]);
-		}
-	}
+	if (nfds && *donated < 0)
+		*donated = fds[0];
+	else if (nfds)
+		close(fds[0]);
 	if (r == 0 || (size_t)r == n)
 		return r;
 	long rest = read_full(fd, p + r, n - (size_t)r);
@@ -1127,22 +1106,7 @@ int p9_send_msg_fd(int fd, const void *buf, size_t len, int donate)
 		ssize_t r;
 
 		if (sock && donate >= 0 && done == 0) {
-			union {
-				struct cmsghdr h;
-				char buf[CMSG_SPACE(sizeof(int))];
-			} cm;
-			struct iovec iov = {(void *)p, len};
-			struct msghdr mh = {.msg_iov = &iov,
-					    .msg_iovlen = 1,
-					    .msg_control = cm.buf,
-					    .msg_controllen = sizeof(cm.buf)};
-			struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &donate, sizeof(int));
-			r = sendmsg(fd, &mh, MSG_NOSIGNAL);
+			r = scm_send(fd, p, len, &donate, 1, MSG_NOSIGNAL);
 		} else if (sock) {
 			r = send(fd, p + done, len - done, MSG_NOSIGNAL);
 		} else {

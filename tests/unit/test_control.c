@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "abi/scm.h"
 #include "sentry/control.h"
 
 static struct sockaddr_un addr;
@@ -50,13 +51,7 @@ static int teardown(void **state)
 static const char *ask(const void *data, size_t len, int nfds)
 {
 	static char reply[4096];
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(8 * sizeof(int))];
-	} cm;
 	int fds[8], sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct iovec iov = {(void *)data, len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	size_t n = 0;
 	ssize_t r;
 
@@ -65,20 +60,10 @@ static const char *ask(const void *data, size_t len, int nfds)
 			 0);
 	for (int i = 0; i < nfds; i++)
 		fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (nfds) {
-		struct cmsghdr *c;
-
-		mh.msg_control = cm.buf;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-	}
 	if (len)
-		assert_int_equal(sendmsg(sock, &mh, MSG_NOSIGNAL),
-				 (ssize_t)len);
+		assert_int_equal(
+		    scm_send(sock, data, len, fds, nfds, MSG_NOSIGNAL),
+		    (ssize_t)len);
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
 	shutdown(sock, SHUT_WR);
