@@ -206,7 +206,9 @@ for _ in $(seq 50); do kill -0 "$epid" 2>/dev/null || break; sleep 0.1; done
 [ "$st" = 0 ] && [ -n "$epid" ] && ! kill -0 "$epid" 2>/dev/null && it_pass exec-detach-pid-file ||
 	it_fail exec-detach-pid-file "status $st, pid ${epid:-none}: $(cat exec.e.err)"
 # A signal to runsc exec reaches the process it runs.
-( sleep 1; pkill -TERM -f -- "sig-marker-$$" ) &
+# (Only runsc exec itself: it_run's timeout has the same words in its
+# command line and would pass the signal on a second time.)
+( sleep 1; pkill -TERM -f -- "^[^ ]*/runsc .*sig-marker-$$" ) &
 st=$(rs_run exec.k exec exec1 sh -c "trap 'echo got TERM; exit 9' TERM; : sig-marker-$$; while true; do sleep 0.1; done")
 wait
 [ "$st" = 9 ] && [ "$(cat exec.k.out)" = "got TERM" ] && it_pass exec-signal-forwarded ||
