@@ -724,6 +724,17 @@ static int dir_fid(struct server *s, uint32_t num, struct fid **out)
 	return 0;
 }
 
+/* The writable directory fid num and a valid name in it (copied to name,
+ * NAME_MAX + 1 bytes): the start of every request that makes or removes
+ * an entry. */
+static int dir_and_name(struct server *s, uint32_t num, struct p9_str pname,
+			struct fid **out, char *name)
+{
+	int err = dir_fid(s, num, out);
+
+	return err < 0 ? err : check_name(pname, name);
+}
+
 /* qid of dir/name, not following a final symlink. */
 static int qid_at(int dirfd, const char *name, struct p9_qid *q)
 {
@@ -826,10 +837,7 @@ static long h_mkdir(struct server *s, const void *msg, size_t len, uint16_t tag)
 
 	if (p9_dec_tmkdir(msg, len, &t) < 0)
 		return -LINUX_EPROTO;
-	err = dir_fid(s, t.dfid, &f);
-	if (err < 0)
-		return err;
-	err = check_name(t.name, name);
+	err = dir_and_name(s, t.dfid, t.name, &f, name);
 	if (err < 0)
 		return err;
 	if (mkdirat(f->node->fd, name, t.mode & 07777) < 0)
@@ -855,10 +863,7 @@ static long h_symlink(struct server *s, const void *msg, size_t len,
 
 	if (p9_dec_tsymlink(msg, len, &t) < 0)
 		return -LINUX_EPROTO;
-	err = dir_fid(s, t.fid, &f);
-	if (err < 0)
-		return err;
-	err = check_name(t.name, name);
+	err = dir_and_name(s, t.fid, t.name, &f, name);
 	if (err < 0)
 		return err;
 	err = p9_str_copy(t.target, target, sizeof(target));
@@ -888,10 +893,7 @@ static long h_unlinkat(struct server *s, const void *msg, size_t len,
 
 	if (p9_dec_tunlinkat(msg, len, &t) < 0)
 		return -LINUX_EPROTO;
-	err = dir_fid(s, t.dirfid, &f);
-	if (err < 0)
-		return err;
-	err = check_name(t.name, name);
+	err = dir_and_name(s, t.dirfid, t.name, &f, name);
 	if (err < 0)
 		return err;
 	if (t.flags & ~P9_AT_REMOVEDIR)
