@@ -94,16 +94,23 @@ static void advance(struct file *f, loff_t *pos, bool seq, ssize_t r)
 		f->pos = off;
 }
 
-static long hostfd_read(struct file *f, struct task *t, void *buf, size_t n,
-			loff_t *pos)
+/* One read (or write, when out) of up to n bytes, waiting for readiness
+ * unless the file is non-blocking. */
+static long hostfd_io(struct file *f, struct task *t, void *buf, size_t n,
+		      loff_t *pos, bool out)
 {
 	struct hostfd *h = HF(f);
 	for (;;) {
-		int ret = wait_ready(f, t, POLLIN);
+		int ret = wait_ready(f, t, out ? POLLOUT : POLLIN);
 		if (ret < 0)
 			return ret;
 		bool seq = h->stream || pos == &f->pos;
-		ssize_t r = seq ? UNLOCKED(read(h->fd, buf, n))
+		ssize_t r;
+		if (out)
+			r = seq ? UNLOCKED(write(h->fd, buf, n))
+				: UNLOCKED(pwrite(h->fd, buf, n, *pos));
+		else
+			r = seq ? UNLOCKED(read(h->fd, buf, n))
 				: UNLOCKED(pread(h->fd, buf, n, *pos));
 		if (r >= 0) {
 			advance(f, pos, seq, r);
@@ -114,33 +121,22 @@ static long hostfd_read(struct file *f, struct task *t, void *buf, size_t n,
 		/* Readiness was stolen (another reader of the terminal). */
 		if (errno == EAGAIN && t && !(f->flags & LINUX_O_NONBLOCK))
 			continue;
+		if (errno == EPIPE && out && t)
+			send_signal_task(t, LINUX_SIGPIPE, NULL);
 		return -linux_errno_from_host(errno);
 	}
+}
+
+static long hostfd_read(struct file *f, struct task *t, void *buf, size_t n,
+			loff_t *pos)
+{
+	return hostfd_io(f, t, buf, n, pos, false);
 }
 
 static long hostfd_write(struct file *f, struct task *t, const void *buf,
 			 size_t n, loff_t *pos)
 {
-	struct hostfd *h = HF(f);
-	for (;;) {
-		int ret = wait_ready(f, t, POLLOUT);
-		if (ret < 0)
-			return ret;
-		bool seq = h->stream || pos == &f->pos;
-		ssize_t r = seq ? UNLOCKED(write(h->fd, buf, n))
-				: UNLOCKED(pwrite(h->fd, buf, n, *pos));
-		if (r >= 0) {
-			advance(f, pos, seq, r);
-			return r;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN && t && !(f->flags & LINUX_O_NONBLOCK))
-			continue;
-		if (errno == EPIPE && t)
-			send_signal_task(t, LINUX_SIGPIPE, NULL);
-		return -linux_errno_from_host(errno);
-	}
+	return hostfd_io(f, t, (void *)buf, n, pos, true);
 }
 
 static loff_t hostfd_llseek(struct file *f, loff_t off, int whence)
