@@ -1,7 +1,9 @@
-/* runsc-gofer: serve one directory over 9P2000.L on an inherited socket.
+/* runsc-gofer: serve a directory over 9P2000.L on an inherited socket.
  *
- *   runsc-gofer --root DIR --fd N [--ro]
+ *   runsc-gofer --root DIR --fd N [--ro] [--mount SRC | --mount-ro SRC]...
  *
+ * DIR is the tree attached as "/"; each --mount (a directory or a file)
+ * the tree attached as "1", "2"... in order, read-only with --mount-ro.
  * Confines itself (setup.h), then serves until the peer closes the socket.
  * Exit status: 0 after a clean EOF, 1 on a setup error (message on
  * stderr), 2 when the stream broke (garbage framing, I/O error).
@@ -32,7 +34,8 @@ const char *__asan_default_options(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: runsc-gofer --root DIR --fd N [--ro]\n");
+	fprintf(f, "usage: runsc-gofer --root DIR --fd N [--ro] "
+		   "[--mount SRC | --mount-ro SRC]...\n");
 }
 
 int main(int argc, char **argv)
@@ -41,20 +44,33 @@ int main(int argc, char **argv)
 	    {"root", required_argument, NULL, 'r'},
 	    {"fd", required_argument, NULL, 'f'},
 	    {"ro", no_argument, NULL, 'o'},
+	    {"mount", required_argument, NULL, 'm'},
+	    {"mount-ro", required_argument, NULL, 'M'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *root = NULL;
-	bool ro = false;
+	/* trees[0] is the root; argc bounds the number of mounts. */
+	struct gofer_tree *trees = calloc((size_t)argc + 1, sizeof(*trees));
+	bool all_ro = true;
+	int ntrees = 1;
 	char err[512];
-	int sock = -1, devnull, rootfd, c, ret;
+	int sock = -1, devnull, treesfd, c, ret;
 	char *end;
 	long v;
 
+	if (!trees) {
+		perror("runsc-gofer");
+		return 1;
+	}
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			root = optarg;
+			trees[0].path = optarg;
+			break;
+		case 'm':
+		case 'M':
+			trees[ntrees].path = optarg;
+			trees[ntrees++].read_only = c == 'M';
 			break;
 		case 'f':
 			v = strtol(optarg, &end, 10);
@@ -68,7 +84,7 @@ int main(int argc, char **argv)
 			sock = (int)v;
 			break;
 		case 'o':
-			ro = true;
+			trees[0].read_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -78,7 +94,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!root || sock < 0 || optind != argc) {
+	if (!trees[0].path || sock < 0 || optind != argc) {
 		usage(stderr);
 		return 1;
 	}
@@ -94,16 +110,20 @@ int main(int argc, char **argv)
 		perror("runsc-gofer: /dev/null");
 		return 1;
 	}
-	rootfd = gofer_confine_fs(root, ro, err, sizeof(err));
-	if (rootfd < 0 ||
-	    gofer_close_fds(sock, rootfd, devnull, true, err, sizeof(err)) <
+	for (int i = 0; i < ntrees; i++)
+		all_ro = all_ro && trees[i].read_only;
+	treesfd = gofer_confine_fs(trees, ntrees, err, sizeof(err));
+	free(trees);
+	if (treesfd < 0 ||
+	    gofer_close_fds(sock, treesfd, devnull, true, err, sizeof(err)) <
 		0 ||
 	    gofer_install_seccomp(err, sizeof(err)) < 0) {
 		fprintf(stderr, "runsc-gofer: %s\n", err);
 		return 1;
 	}
 
-	ret = gofer_serve(sock, rootfd, ro);
+	/* Read-only trees among writable ones get EROFS from the host. */
+	ret = gofer_serve(sock, treesfd, ntrees, all_ro);
 	if (ret < 0) {
 		const char *name = linux_errno_name(-ret);
 

@@ -47,7 +47,8 @@ struct fid {
 
 struct server {
 	int sock;
-	int root_fd;
+	struct fref *trees; /* the directory of the trees: see gofer_serve */
+	int ntrees;
 	bool ro;
 	bool versioned;
 	bool donate;   /* the P9_VERSION_L_FD dialect */
@@ -264,6 +265,28 @@ static long h_version(struct server *s, const void *msg, size_t len,
 	return p9_enc_rversion(s->out, s->msize, tag, &r);
 }
 
+/* The scratch entry an aname names: "" or "/" is the root ("0"), "N"
+ * (1 <= N < ntrees) the N-th mount. NULL for anything else. */
+static const char *tree_of(const struct server *s, struct p9_str aname,
+			   char name[16])
+{
+	int n = 0;
+
+	if (aname.len == 0 || p9_str_eq(aname, "/"))
+		return "0";
+	if (aname.len > 5 || aname.s[0] < '1' || aname.s[0] > '9')
+		return NULL;
+	for (uint16_t i = 0; i < aname.len; i++) {
+		if (aname.s[i] < '0' || aname.s[i] > '9')
+			return NULL;
+		n = n * 10 + (aname.s[i] - '0');
+	}
+	if (n >= s->ntrees)
+		return NULL;
+	snprintf(name, 16, "%d", n);
+	return name;
+}
+
 static long h_attach(struct server *s, const void *msg, size_t len,
 		     uint16_t tag)
 {
@@ -272,18 +295,22 @@ static long h_attach(struct server *s, const void *msg, size_t len,
 	struct fref *node;
 	struct fid *f;
 	struct stat st;
+	const char *tree;
+	char num[16];
 	int fd, err;
 
 	if (p9_dec_tattach(msg, len, &t) < 0)
 		return -LINUX_EPROTO;
 	if (t.afid != P9_NOFID)
 		return -LINUX_EINVAL;
-	/* One tree per gofer: its root is the only thing to attach to. */
-	if (!p9_str_eq(t.aname, "") && !p9_str_eq(t.aname, "/"))
+	tree = tree_of(s, t.aname, num);
+	if (!tree)
 		return -LINUX_ENOENT;
 	if (fid_lookup(s, t.fid))
 		return -LINUX_EBADF;
-	fd = openat(s->root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* The tree is mounted on its entry; walking onto it crosses into the
+	 * mount (O_NOFOLLOW: entries are never symlinks anyway). */
+	fd = openat(s->trees->fd, tree, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return host_err();
 	if (fstat(fd, &st) < 0) {
@@ -303,6 +330,17 @@ static long h_attach(struct server *s, const void *msg, size_t len,
 	}
 	f->node = node;
 	f->type = st.st_mode & S_IFMT;
+	if (!S_ISDIR(st.st_mode)) {
+		/* A bind-mounted file reopens through its scratch entry (see
+		 * reopen); no request can name the scratch directory itself:
+		 * walks start at nodes and never take "..". */
+		f->parent = fref_get(s->trees);
+		f->name = strdup(tree);
+		if (!f->name) {
+			fid_destroy(s, f);
+			return -LINUX_ENOMEM;
+		}
+	}
 	r.qid = qid_of(&st);
 	return p9_enc_rattach(s->out, s->msize, tag, &r);
 }
@@ -1122,16 +1160,17 @@ static long dispatch(struct server *s, size_t len)
 	return p9_enc_rlerror(s->out, s->msize, h.tag, &e);
 }
 
-int gofer_serve(int sock, int root_fd, bool read_only)
+int gofer_serve(int sock, int trees_fd, int ntrees, bool read_only)
 {
 	struct server *s;
-	int ret = 0;
+	struct stat st;
+	int ret = 0, fd;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -LINUX_ENOMEM;
 	s->sock = sock;
-	s->root_fd = root_fd;
+	s->ntrees = ntrees;
 	s->donate_fd = -1;
 	s->ro = read_only;
 	/* Before Tversion: enough for any Tversion and any Rlerror. */
@@ -1141,6 +1180,14 @@ int gofer_serve(int sock, int root_fd, bool read_only)
 	s->scratch = malloc(P9_MAX_MSIZE);
 	if (!s->in || !s->out || !s->scratch) {
 		ret = -LINUX_ENOMEM;
+		goto out;
+	}
+	/* Our own copy: the caller's stays the caller's. */
+	fd = fcntl(trees_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0 || fstat(fd, &st) < 0 || !(s->trees = fref_new(fd, &st))) {
+		ret = fd < 0 ? host_err() : -LINUX_ENOMEM;
+		if (fd >= 0)
+			close(fd);
 		goto out;
 	}
 	for (;;) {
@@ -1165,6 +1212,7 @@ int gofer_serve(int sock, int root_fd, bool read_only)
 	}
 out:
 	fid_destroy_all(s);
+	fref_put(s->trees);
 	free(s->in);
 	free(s->out);
 	free(s->scratch);

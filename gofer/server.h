@@ -3,8 +3,9 @@
  * Single-threaded. Every fid holds an O_PATH descriptor reached by
  * openat(dir, name, O_PATH|O_NOFOLLOW) one component at a time from the
  * root, so the server never follows a symlink and never resolves "..":
- * it cannot name anything outside the tree it was given, whatever the
- * peer sends. (The gofer also pivot_roots into that tree; see setup.h.)
+ * it cannot name anything outside the trees it was given, whatever the
+ * peer sends. (The gofer also pivot_roots to where only they are; see
+ * setup.h.)
  */
 #ifndef GOFER_SERVER_H
 #define GOFER_SERVER_H
@@ -20,9 +21,13 @@
  * Malformed or unsupported requests inside a well-framed message get
  * Rlerror and serving goes on.
  *
- * root_fd: an O_PATH (or O_RDONLY) descriptor of the directory served;
- * borrowed, not closed. read_only: answer EROFS to every request that
- * would modify the tree. */
-int gofer_serve(int sock, int root_fd, bool read_only);
+ * trees_fd: an O_PATH (or O_RDONLY) descriptor of a directory whose
+ * entries "0" .. "ntrees-1" are the trees served (each a mount: the root
+ * directory "0", then bind mounts, directories or single files); borrowed,
+ * not closed. Tattach's aname picks one: "" or "/" the root, "N" tree N.
+ * Nothing of that directory itself can be named by a request.
+ * read_only: answer EROFS to every request that would modify any tree
+ * (a tree mounted read-only gets EROFS from the host as well). */
+int gofer_serve(int sock, int trees_fd, int ntrees, bool read_only);
 
 #endif

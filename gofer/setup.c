@@ -63,94 +63,122 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Flags on every mount of the served tree: read-only if asked, and always
- * nodev/nosuid, so that a device node in the tree can never be opened on
- * the host, even if a name is swapped between a walk and an open. */
-static int restrict_mounts(const char *root, bool read_only, char *err,
-			   size_t errlen)
+/* A detached recursive copy of the host's tree at path, with tree's flags
+ * on all of it: the fd of the copy, or -1. */
+static int clone_tree(const struct gofer_tree *t, char *real, char *err,
+		      size_t errlen)
 {
 	struct gofer_mount_attr a = {.attr_set = GOFER_MOUNT_ATTR_NODEV |
 						 GOFER_MOUNT_ATTR_NOSUID};
-	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID;
+	int fd;
 
-	if (read_only) {
+	/* nodev and nosuid always, so that a device node in the tree can
+	 * never be opened on the host, even if a name is swapped between a
+	 * walk and an open. */
+	if (t->read_only)
 		a.attr_set |= GOFER_MOUNT_ATTR_RDONLY;
-		fl |= MS_RDONLY;
+	if (!realpath(t->path, real))
+		return fail(err, errlen, "%s", t->path);
+	fd = syscall(SYS_open_tree, AT_FDCWD, real,
+		     GOFER_OPEN_TREE_CLONE | GOFER_AT_RECURSIVE | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, "open_tree %s", real);
+	if (syscall(SYS_mount_setattr, fd, "",
+		    GOFER_AT_EMPTY_PATH | GOFER_AT_RECURSIVE, &a,
+		    sizeof(a)) < 0) {
+		fail(err, errlen, "mount_setattr %s", real);
+		close(fd);
+		return -1;
 	}
-	if (syscall(SYS_mount_setattr, AT_FDCWD, root, GOFER_AT_RECURSIVE, &a,
-		    sizeof(a)) == 0)
-		return 0;
-	if (errno != ENOSYS)
-		return fail(err, errlen, "mount_setattr %s", root);
-	/* Kernels before 5.12: the top mount only. The server refuses writes
-	 * in read-only mode and never opens devices anyway: this is the
-	 * second wall. */
-	if (mount(NULL, root, NULL, fl, NULL) < 0)
-		return fail(err, errlen, "remount %s", root);
-	return 0;
+	return fd;
 }
 
-int gofer_confine_fs(const char *root, bool read_only, char *err, size_t errlen)
+int gofer_confine_fs(const struct gofer_tree *trees, int ntrees, char *err,
+		     size_t errlen)
 {
-	char real[PATH_MAX];
-	int fd, tree;
+	char real[PATH_MAX], entry[32];
+	int *fds, fd = -1, i;
 
 	errno = 0;
-	if (!realpath(root, real))
-		return fail(err, errlen, "--root %s", root);
-	if (unshare(CLONE_NEWNS) < 0)
-		return fail(err, errlen, "unshare(CLONE_NEWNS)");
-	/* Nothing we do below may propagate back to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail(err, errlen, "make / private");
-	/* A detached recursive copy of the tree, made read-only/nodev/nosuid
-	 * as a whole, then chrooted into. Unlike bind + pivot_root this also
-	 * works when the served root is the host's "/" itself. */
-	tree = syscall(SYS_open_tree, AT_FDCWD, real,
-		       GOFER_OPEN_TREE_CLONE | GOFER_AT_RECURSIVE | O_CLOEXEC);
-	if (tree >= 0) {
-		struct gofer_mount_attr a = {
-		    .attr_set = GOFER_MOUNT_ATTR_NODEV |
-				GOFER_MOUNT_ATTR_NOSUID |
-				(read_only ? GOFER_MOUNT_ATTR_RDONLY : 0)};
-		if (syscall(SYS_mount_setattr, tree, "",
-			    GOFER_AT_EMPTY_PATH | GOFER_AT_RECURSIVE, &a,
-			    sizeof(a)) < 0)
-			return fail(err, errlen, "mount_setattr %s", real);
-		/* Attach it on a private scratch tmpfs (mounted after the
-		 * clone, so not part of it) and make it the root. */
-		if (mount("runsc-gofer", "/tmp", "tmpfs", 0, "size=4k") < 0 ||
-		    mkdir("/tmp/root", 0700) < 0)
-			return fail(err, errlen, "scratch mount for the root");
-		if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "/tmp/root",
-			    GOFER_MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return fail(err, errlen, "attach %s", real);
-		close(tree);
-		if (chdir("/tmp/root") < 0)
-			return fail(err, errlen, "chdir to the new root");
-		if (syscall(SYS_pivot_root, ".", ".") < 0)
-			return fail(err, errlen, "pivot_root %s", real);
-		if (umount2(".", MNT_DETACH) < 0)
-			return fail(err, errlen, "detach the old root");
-	} else {
-		if (mount(real, real, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(err, errlen, "bind-mount %s", real);
-		if (restrict_mounts(real, read_only, err, errlen) < 0)
-			return -1;
-		/* pivot_root(".", ".") stacks the old root under the new one;
-		 * the detach then leaves only the new root (crun's trick). */
-		if (chdir(real) < 0)
-			return fail(err, errlen, "chdir %s", real);
-		if (syscall(SYS_pivot_root, ".", ".") < 0)
-			return fail(err, errlen, "pivot_root %s", real);
-		if (umount2(".", MNT_DETACH) < 0)
-			return fail(err, errlen, "detach the old root");
+	fds = calloc((size_t)ntrees, sizeof(*fds));
+	if (!fds)
+		return fail(err, errlen, "out of memory");
+	for (i = 0; i < ntrees; i++)
+		fds[i] = -1;
+	if (unshare(CLONE_NEWNS) < 0) {
+		fail(err, errlen, "unshare(CLONE_NEWNS)");
+		goto out;
 	}
-	if (chdir("/") < 0)
-		return fail(err, errlen, "chdir /");
+	/* Nothing we do below may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		fail(err, errlen, "make / private");
+		goto out;
+	}
+	/* Copies first: the scratch mount below could hide a tree's path. */
+	for (i = 0; i < ntrees; i++)
+		if ((fds[i] = clone_tree(&trees[i], real, err, errlen)) < 0)
+			goto out;
+	if (mount("runsc-gofer", "/tmp", "tmpfs",
+		  MS_NODEV | MS_NOSUID | MS_NOEXEC, "size=4k,mode=0700") < 0) {
+		fail(err, errlen, "scratch mount for the trees");
+		goto out;
+	}
+	for (i = 0; i < ntrees; i++) {
+		struct stat st;
+
+		snprintf(entry, sizeof(entry), "/tmp/%d", i);
+		if (fstat(fds[i], &st) < 0) {
+			fail(err, errlen, "stat %s", trees[i].path);
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdir(entry, 0700) < 0)
+				fd = -2;
+		} else {
+			/* A bind-mounted file: mounted on an empty file. */
+			int f =
+			    open(entry, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+				 0600);
+			if (f < 0 || close(f) < 0)
+				fd = -2;
+		}
+		if (fd == -2) {
+			fd = -1;
+			fail(err, errlen, "mount point for %s", trees[i].path);
+			goto out;
+		}
+		if (syscall(SYS_move_mount, fds[i], "", AT_FDCWD, entry,
+			    GOFER_MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			fail(err, errlen, "attach %s", trees[i].path);
+			goto out;
+		}
+	}
+	/* pivot_root(".", ".") stacks the old root under the new one; the
+	 * detach then leaves only the scratch directory and the trees on it
+	 * (crun's trick), which is then made read-only itself. */
+	if (chdir("/tmp") < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+		fail(err, errlen, "pivot_root to the trees");
+		goto out;
+	}
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		fail(err, errlen, "detach the old root");
+		goto out;
+	}
+	if (mount(NULL, "/", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV | MS_NOSUID |
+		      MS_NOEXEC,
+		  NULL) < 0) {
+		fail(err, errlen, "make the scratch directory read-only");
+		goto out;
+	}
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, "open the new root");
+		fail(err, errlen, "open the new root");
+out:
+	for (i = 0; i < ntrees; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
 	return fd;
 }
 

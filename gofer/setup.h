@@ -9,14 +9,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Confine the calling (single-threaded) process to root: a new mount
- * namespace with every mount private, root bind-mounted recursively onto
- * itself (nodev and nosuid, and read-only when read_only, on every mount
- * under it), then pivot_root into it
- * and detach the old root, so that "/" is root and nothing else of the
- * host's file tree is reachable. Returns an O_PATH fd of the new "/"
- * (>= 0) or -1. */
-int gofer_confine_fs(const char *root, bool read_only, char *err,
+/* One tree the gofer serves: a host directory or (bind mounts) file. */
+struct gofer_tree {
+	const char *path;
+	bool read_only;
+};
+
+/* Confine the calling (single-threaded) process to trees[0..ntrees-1]: a
+ * new mount namespace with every mount private; a detached recursive copy
+ * of each tree (nodev and nosuid, and read-only when asked, on every mount
+ * under it) mounted on entry "0", "1"... of a scratch tmpfs; then
+ * pivot_root into the scratch tmpfs, made read-only, and detach the old
+ * root, so that nothing else of the host's file tree is reachable.
+ * Returns an O_PATH fd of the new "/" (>= 0), the trees' directory of
+ * gofer_serve, or -1. Needs open_tree and mount_setattr (Linux 5.12). */
+int gofer_confine_fs(const struct gofer_tree *trees, int ntrees, char *err,
 		     size_t errlen);
 
 /* Close every fd but keep_a and keep_b (pass -1 to keep fewer); stdin and

@@ -16,6 +16,7 @@
 #include "gofer/server.h"
 #include "sentry/fs/gofer/p9client.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -111,8 +112,9 @@ static int group_teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Start a gofer on a fresh socketpair; the client is not connected. */
-static void spawn(struct gofer *g, bool ro)
+/* Start a gofer on a fresh socketpair (extra: more arguments, or NULL);
+ * the client is not connected. */
+static void spawn_with(struct gofer *g, bool ro, const char *const *extra)
 {
 	int sv[2];
 
@@ -125,13 +127,25 @@ static void spawn(struct gofer *g, bool ro)
 		char fdstr[16];
 		int fd = dup(sv[1]); /* without CLOEXEC */
 
+		const char *args[16] = {"runsc-gofer", "--root", tree, "--fd",
+					fdstr};
+		int n = 5;
+
 		snprintf(fdstr, sizeof(fdstr), "%d", fd);
-		execl(gofer_path, "runsc-gofer", "--root", tree, "--fd", fdstr,
-		      ro ? "--ro" : NULL, (char *)NULL);
+		if (ro)
+			args[n++] = "--ro";
+		while (extra && *extra && n < 15)
+			args[n++] = *extra++;
+		execv(gofer_path, (char *const *)args);
 		_exit(127);
 	}
 	close(sv[1]);
 	g->fd = sv[0];
+}
+
+static void spawn(struct gofer *g, bool ro)
+{
+	spawn_with(g, ro, NULL);
 }
 
 static void start(struct gofer *g, bool ro, uint32_t msize)
@@ -162,8 +176,8 @@ static void stop(struct gofer *g, int want_status)
 	assert_int_equal(WEXITSTATUS(status), want_status);
 }
 
-/* The gofer's "/" (the tree) is mounted nodev,nosuid in its namespace,
- * and read-only when serving read-only. */
+/* The gofer's tree ("/0") is mounted nodev,nosuid in its namespace, and
+ * read-only when serving read-only. */
 static void check_root_mount(struct gofer *g, bool ro)
 {
 	char p[64], line[1024], mnt[512], opts[512];
@@ -176,19 +190,22 @@ static void check_root_mount(struct gofer *g, bool ro)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%*s %*s %*s %*s %511s %511s", mnt, opts) != 2)
 			continue;
-		if (strcmp(mnt, "/") == 0) {
+		if (strcmp(mnt, "/0") == 0) {
 			found = true;
 			assert_int_equal(strncmp(opts, "ro,", 3) == 0, ro);
 			assert_non_null(strstr(opts, "nodev"));
 			assert_non_null(strstr(opts, "nosuid"));
 		}
+		/* The directory of the trees is read-only itself. */
+		if (strcmp(mnt, "/") == 0)
+			assert_int_equal(strncmp(opts, "ro,", 3), 0);
 	}
 	fclose(f);
 	assert_true(found);
 }
 
 /* The gofer confined itself: seccomp filter mode, no_new_privs, and its
- * root is the tree. */
+ * root holds the tree and nothing else. */
 static void check_confined(struct gofer *g)
 {
 	char p[64], line[256];
@@ -208,10 +225,22 @@ static void check_confined(struct gofer *g)
 	fclose(f);
 	assert_true(seccomp);
 	assert_true(nnp);
-	snprintf(p, sizeof(p), "/proc/%d/root/", (int)g->pid);
+	/* Its "/" holds the trees and nothing else: the tree is "0". */
+	snprintf(p, sizeof(p), "/proc/%d/root/0", (int)g->pid);
 	assert_int_equal(stat(p, &a), 0);
 	assert_int_equal(stat(tree, &b), 0);
 	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(a.st_dev, b.st_dev);
+	snprintf(p, sizeof(p), "/proc/%d/root/", (int)g->pid);
+	DIR *d = opendir(p);
+	struct dirent *de;
+	int n = 0;
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	assert_int_equal(n, 1);
 }
 
 static uint32_t walk(struct gofer *g, const char *a, const char *b)
@@ -897,6 +926,63 @@ static void test_read_only(void **state)
 	stop(&g, 0);
 }
 
+/* Bind mounts: more trees, attached by number; a single file is a tree
+ * too; read-only ones get EROFS from the host; other anames do not exist.
+ */
+static void test_mounts(void **state)
+{
+	char sub[PATH_MAX], hello[PATH_MAX], buf[16];
+	const char *extra[] = {"--mount", sub, "--mount-ro", hello, NULL};
+	struct p9_qid q;
+	uint32_t d, f, x;
+	struct gofer g;
+	int err = 0;
+
+	snprintf(sub, sizeof(sub), "%s/sub", tree);
+	snprintf(hello, sizeof(hello), "%s/hello", tree);
+	spawn_with(&g, false, extra);
+	g.c = p9c_connect(g.fd, 65536, &err);
+	assert_non_null(g.c);
+	assert_int_equal(p9c_attach(g.c, "1", &d, &q), 0);
+	assert_int_equal(q.type, P9_QTDIR);
+	const char *inner[] = {"inner"};
+	assert_int_equal(p9c_walk(g.c, d, 1, inner, &f, NULL), 0);
+	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDONLY, NULL, NULL, NULL),
+			 0);
+	assert_int_equal(p9c_read(g.c, f, 0, buf, 6), 6);
+	assert_memory_equal(buf, "inner\n", 6);
+	assert_int_equal(p9c_clunk(g.c, f), 0);
+	/* Writable: a file made there is on the host. */
+	assert_int_equal(p9c_walk(g.c, d, 0, NULL, &f, NULL), 0);
+	assert_int_equal(
+	    p9c_lcreate(g.c, f, "made", LINUX_O_RDWR, 0644, 0, NULL, NULL), 0);
+	assert_int_equal(p9c_clunk(g.c, f), 0);
+	char made[PATH_MAX + 8];
+	snprintf(made, sizeof(made), "%s/made", sub);
+	assert_int_equal(unlink(made), 0);
+	/* The single file: opened through its own entry, read-only. */
+	assert_int_equal(p9c_attach(g.c, "2", &f, &q), 0);
+	assert_int_equal(q.type, P9_QTFILE);
+	assert_int_equal(p9c_walk(g.c, f, 1, inner, &x, NULL), -LINUX_ENOTDIR);
+	assert_int_equal(p9c_walk(g.c, f, 0, NULL, &x, NULL), 0);
+	assert_int_equal(p9c_lopen(g.c, x, LINUX_O_RDWR, NULL, NULL, NULL),
+			 -LINUX_EROFS);
+	assert_int_equal(p9c_lopen(g.c, f, LINUX_O_RDONLY, NULL, NULL, NULL),
+			 0);
+	assert_int_equal(p9c_read(g.c, f, 0, buf, 12), 12);
+	assert_memory_equal(buf, "hello world\n", 12);
+	assert_int_equal(p9c_clunk(g.c, x), 0);
+	assert_int_equal(p9c_clunk(g.c, f), 0);
+	/* Nothing else can be attached. */
+	for (const char *const *a =
+		 (const char *const[]){"3", "0", "01", "..", "1/..", "-1",
+				       "99999999", NULL};
+	     *a; a++)
+		assert_int_equal(p9c_attach(g.c, *a, &x, NULL), -LINUX_ENOENT);
+	assert_int_equal(p9c_clunk(g.c, d), 0);
+	stop(&g, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +998,7 @@ int main(void)
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_write_side),
 	    cmocka_unit_test(test_read_only),
+	    cmocka_unit_test(test_mounts),
 	};
 
 	if (geteuid() != 0) {
