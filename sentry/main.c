@@ -31,6 +31,7 @@
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
 #include "sentry/vfs/hostfd.h"
+#include "sentry/vfs/mount_spec.h"
 #include "sentry/vfs/vfs.h"
 
 extern char **environ;
@@ -210,11 +211,13 @@ int main(int argc, char **argv)
 	    {"hostname", required_argument, NULL, 'H'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"rlimit", required_argument, NULL, 'r'},
+	    {"mount", required_argument, NULL, 'm'},
 	    {NULL, 0, NULL, 0},
 	};
 	int gofer_fd = -1, control_fd = -1, pivot = 1, overlay = 1, c, status,
 	    err;
 	const char *cwd = NULL;
+	char msg[512];
 	static sigset_t fwd;
 	pthread_t th;
 	struct boot b;
@@ -279,6 +282,12 @@ int main(int argc, char **argv)
 			if (parse_rlimit(optarg) < 0)
 				usage();
 			break;
+		case 'm':
+			if (mount_spec_add(optarg, msg, sizeof(msg)) < 0) {
+				fprintf(stderr, "runsc-sentry: %s\n", msg);
+				return 2;
+			}
+			break;
 		default:
 			usage();
 		}
@@ -338,6 +347,11 @@ int main(int argc, char **argv)
 	log_debug("boot: procfs");
 	if (procfs_mount() < 0)
 		log_warn("cannot mount /proc");
+	log_debug("boot: mounts");
+	if (mount_spec_apply(vfs_gofer_super(), msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "runsc-sentry: %s\n", msg);
+		return 125;
+	}
 	log_debug("boot: init task");
 	b.t = make_init_task(cwd);
 	if (!b.t) {

@@ -626,8 +626,7 @@ static long do_faccessat(struct task *t, int dirfd, uint64_t upath, int mode,
 		return ret;
 	struct inode *inode = p.dentry->inode;
 	ret = inode_permission(inode, &c, mode);
-	if (ret == 0 && (mode & LINUX_W_OK) && inode->sb &&
-	    (inode->sb->flags & SB_RDONLY) &&
+	if (ret == 0 && (mode & LINUX_W_OK) && path_rdonly(&p) &&
 	    (LINUX_S_ISREG(inode->mode) || LINUX_S_ISDIR(inode->mode) ||
 	     LINUX_S_ISLNK(inode->mode)))
 		ret = -LINUX_EROFS;

@@ -124,7 +124,9 @@ long sys_statx(struct task *t, const uint64_t a[6])
 	return ret;
 }
 
-static long put_statfs(struct task *t, struct super *sb, uint64_t ubuf)
+/* mnt: the mount statfs looked at (its flags), NULL for anonymous files. */
+static long put_statfs(struct task *t, struct super *sb,
+		       const struct mount *mnt, uint64_t ubuf)
 {
 	struct linux_statfs st;
 	memset(&st, 0, sizeof(st));
@@ -135,8 +137,10 @@ static long put_statfs(struct task *t, struct super *sb, uint64_t ubuf)
 	if (sb) {
 		st.f_fsid[0] = (int32_t)sb->dev;
 		st.f_fsid[1] = (int32_t)(sb->dev >> 32);
+		/* MNT_* are ST_* bits. */
+		st.f_flags |= mnt ? mnt->flags : 0;
 		if (sb->flags & SB_RDONLY)
-			st.f_flags |= 1; /* ST_RDONLY */
+			st.f_flags |= MNT_RDONLY;
 		if (sb->ops && sb->ops->statfs) {
 			int ret = sb->ops->statfs(sb, &st);
 			if (ret < 0)
@@ -156,7 +160,7 @@ long sys_statfs(struct task *t, const uint64_t a[6])
 	ret = vfs_walk_task(t, LINUX_AT_FDCWD, path, LOOKUP_FOLLOW, &p);
 	if (ret < 0)
 		return ret;
-	ret = put_statfs(t, p.dentry->inode->sb, a[1]);
+	ret = put_statfs(t, p.dentry->inode->sb, p.mnt, a[1]);
 	path_put(&p);
 	return ret;
 }
@@ -166,7 +170,7 @@ long sys_fstatfs(struct task *t, const uint64_t a[6])
 	struct file *f = fd_get(t, arg_fd(a[0]));
 	if (!f)
 		return -LINUX_EBADF;
-	long ret = put_statfs(t, f->inode->sb, a[1]);
+	long ret = put_statfs(t, f->inode->sb, f->path.mnt, a[1]);
 	file_put(f);
 	return ret;
 }

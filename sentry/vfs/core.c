@@ -328,7 +328,8 @@ struct mount *vfs_mounts(void)
 	return mount_list;
 }
 
-static struct mount *mount_new(struct super *sb, const char *source)
+static struct mount *mount_new(struct super *sb, struct dentry *root,
+			       const char *source)
 {
 	struct mount *m = calloc(1, sizeof(*m));
 	if (!m)
@@ -342,7 +343,7 @@ static struct mount *mount_new(struct super *sb, const char *source)
 	m->id = next_mount_id++;
 	m->sb = sb;
 	sb->refs++;
-	m->root = dentry_get(sb->root);
+	m->root = dentry_get(root);
 	return m;
 }
 
@@ -359,7 +360,7 @@ int vfs_mount_root(struct super *sb)
 {
 	if (!sb->root)
 		return -LINUX_EINVAL;
-	struct mount *m = mount_new(sb, sb->fstype);
+	struct mount *m = mount_new(sb, sb->root, sb->fstype);
 	if (!m)
 		return -LINUX_ENOMEM;
 	mount_link(m);
@@ -371,11 +372,19 @@ int vfs_mount_on(const struct path *mp, struct super *sb, const char *source)
 {
 	if (!sb->root)
 		return -LINUX_EINVAL;
-	if (!LINUX_S_ISDIR(mp->dentry->inode->mode))
-		return -LINUX_ENOTDIR;
-	struct mount *m = mount_new(sb, source ? source : sb->fstype);
+	return vfs_mount_tree(mp, sb->root, 0, source ? source : sb->fstype);
+}
+
+int vfs_mount_tree(const struct path *mp, struct dentry *root,
+		   unsigned mnt_flags, const char *source)
+{
+	bool dir = LINUX_S_ISDIR(root->inode->mode);
+	if (LINUX_S_ISDIR(mp->dentry->inode->mode) != dir)
+		return dir ? -LINUX_ENOTDIR : -LINUX_EISDIR;
+	struct mount *m = mount_new(root->sb, root, source);
 	if (!m)
 		return -LINUX_ENOMEM;
+	m->flags = mnt_flags;
 	m->parent = mp->mnt;
 	mp->mnt->refs++;
 	m->mountpoint = dentry_get(mp->dentry);
@@ -394,6 +403,13 @@ struct mount *mount_lookup(struct mount *parent, struct dentry *d)
 		if (m->parent == parent && m->mountpoint == d)
 			found = m;
 	return found;
+}
+
+bool path_rdonly(const struct path *p)
+{
+	struct super *sb = p->dentry->inode->sb;
+	return (p->mnt && (p->mnt->flags & MNT_RDONLY)) ||
+	       (sb && (sb->flags & SB_RDONLY));
 }
 
 void path_get(const struct path *p)

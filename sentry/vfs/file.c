@@ -110,6 +110,9 @@ int vfs_open_path(const struct path *p, uint32_t flags, const struct cred *cred,
 		return -LINUX_EISDIR;
 	if ((flags & LINUX_O_DIRECTORY) && !LINUX_S_ISDIR(inode->mode))
 		return -LINUX_ENOTDIR;
+	if ((LINUX_S_ISCHR(inode->mode) || LINUX_S_ISBLK(inode->mode)) &&
+	    p->mnt && (p->mnt->flags & MNT_NODEV))
+		return -LINUX_EACCES;
 	int mask = (rd ? LINUX_R_OK : 0) |
 		   (wr || (flags & LINUX_O_TRUNC) ? LINUX_W_OK : 0);
 	int ret = inode_permission(inode, cred, mask);
@@ -118,8 +121,7 @@ int vfs_open_path(const struct path *p, uint32_t flags, const struct cred *cred,
 	bool regular_or_dir = LINUX_S_ISREG(inode->mode) ||
 			      LINUX_S_ISDIR(inode->mode) ||
 			      LINUX_S_ISLNK(inode->mode);
-	if ((wr || (flags & LINUX_O_TRUNC)) && regular_or_dir &&
-	    (inode->sb && (inode->sb->flags & SB_RDONLY)))
+	if ((wr || (flags & LINUX_O_TRUNC)) && regular_or_dir && path_rdonly(p))
 		return -LINUX_EROFS;
 	if ((flags & LINUX_O_TRUNC) && LINUX_S_ISREG(inode->mode)) {
 		struct iattr ia = {.valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME,

@@ -5,6 +5,13 @@
 #include "sentry/log.h"
 #include "sentry/vfs/vfs.h"
 
+static struct super *root_gofer;
+
+struct super *vfs_gofer_super(void)
+{
+	return root_gofer;
+}
+
 int vfs_init(int gofer_fd, bool overlay)
 {
 	if (vfs_root_mount())
@@ -22,6 +29,7 @@ int vfs_init(int gofer_fd, bool overlay)
 		log_error("vfs: cannot mount the gofer root: %d", err);
 		return err ? err : -LINUX_EIO;
 	}
+	root_gofer = gsb;
 	if (!overlay)
 		return vfs_mount_root(gsb);
 	sb = overlay_new(gsb->root->inode);

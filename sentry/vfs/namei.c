@@ -382,12 +382,6 @@ int vfs_walk_task(struct task *t, int dirfd, const char *path, unsigned flags,
 /* ------------------------------------------------------------------ */
 /* Name-space operations */
 
-static bool sb_rdonly(const struct path *p)
-{
-	return p->dentry->inode->sb &&
-	       (p->dentry->inode->sb->flags & SB_RDONLY);
-}
-
 /* Linux's may_create: search+write on the directory, not read-only. */
 static int may_create(const struct walk_ctx *wc, const struct path *dir)
 {
@@ -395,7 +389,7 @@ static int may_create(const struct walk_ctx *wc, const struct path *dir)
 				   LINUX_W_OK | LINUX_X_OK);
 	if (ret < 0)
 		return ret;
-	if (sb_rdonly(dir))
+	if (path_rdonly(dir))
 		return -LINUX_EROFS;
 	return 0;
 }
@@ -931,7 +925,7 @@ int vfs_setattr(struct path *p, const struct cred *cred, struct iattr *attr)
 			return -LINUX_EPERM;
 		}
 	}
-	if (sb_rdonly(p))
+	if (path_rdonly(p))
 		return -LINUX_EROFS;
 	if ((attr->valid & ATTR_MODE) && !root &&
 	    !cred_in_group(cred, inode->gid))
@@ -1105,7 +1099,7 @@ int vfs_open_exec(struct task *t, const char *path, struct file **out)
 	if (ret < 0)
 		return ret;
 	struct inode *inode = p.dentry->inode;
-	if (!LINUX_S_ISREG(inode->mode))
+	if (!LINUX_S_ISREG(inode->mode) || (p.mnt->flags & MNT_NOEXEC))
 		ret = -LINUX_EACCES;
 	else
 		ret = inode_permission(inode, &t->cred, LINUX_X_OK);

@@ -249,11 +249,19 @@ struct dentry {
 struct dentry *dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
 
+/* Per-mount flags: the same bits as statfs's ST_* f_flags. */
+#define MNT_RDONLY 0x1u /* writes fail with EROFS, as SB_RDONLY */
+#define MNT_NOSUID 0x2u /* (the sentry never honours set-id bits) */
+#define MNT_NODEV  0x4u /* opening device nodes fails with EACCES */
+#define MNT_NOEXEC 0x8u /* execve fails with EACCES */
+
 struct mount {
 	int refs;
-	int id; /* for /proc/PID/mountinfo, statx stx_mnt_id */
+	int id;		/* for /proc/PID/mountinfo, statx stx_mnt_id */
+	unsigned flags; /* MNT_* */
 	struct super *sb;
-	struct dentry *root;	   /* sb->root */
+	/* sb->root, or a dentry under it (a bind mount of a subtree) */
+	struct dentry *root;
 	struct mount *parent;	   /* NULL for the root mount */
 	struct dentry *mountpoint; /* in parent */
 	char *source;		   /* "none", "tmpfs"... for /proc/mounts */
@@ -264,6 +272,10 @@ struct path {
 	struct mount *mnt;
 	struct dentry *dentry;
 };
+
+/* Writes through p fail with EROFS: its mount or its filesystem is
+ * read-only. */
+bool path_rdonly(const struct path *p);
 
 void path_get(const struct path *p);
 void path_put(struct path *p); /* and clears it */
@@ -481,6 +493,9 @@ struct super *synth_super_new(const char *fstype, uint64_t magic);
  * overlay with a tmpfs upper layer when overlay is true. gofer_fd < 0:
  * an empty tmpfs root (tests). Call once, before any task exists. */
 int vfs_init(int gofer_fd, bool overlay);
+/* The gofer's root super vfs_init mounted (under the overlay or not), for
+ * bind mounts through the same gofer; NULL without a gofer. */
+struct super *vfs_gofer_super(void);
 /* Mount sb at an absolute path (created as a directory when missing).
  * Takes a reference on sb. For devfs_mount()/procfs_mount(). */
 int vfs_mount_at(const char *path, struct super *sb);
@@ -489,6 +504,11 @@ int vfs_mount_root(struct super *sb);
 /* Mount sb on a resolved directory. */
 int vfs_mount_on(const struct path *mountpoint, struct super *sb,
 		 const char *source);
+/* Mount root (a dentry of any super: its root, or a subtree for a bind
+ * mount) on mountpoint with MNT_* flags. Both must be directories, or
+ * both not (a file mounted over a file): else ENOTDIR or EISDIR. */
+int vfs_mount_tree(const struct path *mountpoint, struct dentry *root,
+		   unsigned mnt_flags, const char *source);
 
 /* Open an executable for the loader: follows symlinks; ENOENT, ENOTDIR,
  * ELOOP, EACCES (not a regular file, or no execute permission for t's

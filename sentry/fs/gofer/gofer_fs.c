@@ -251,22 +251,51 @@ static int gofer_inode_new(struct super *sb, uint32_t fid, struct inode **out)
 	return 0;
 }
 
-struct super *goferfs_new(int gofer_fd, int *err)
+/* A super for tree aname of the gofer on c. NULL with *err on failure
+ * (c is the caller's either way). */
+static struct super *gofer_super(struct p9_client *c, const char *aname,
+				 int *err)
 {
-	struct p9_client *c = p9c_connect(gofer_fd, P9_MAX_MSIZE, err);
-	if (!c)
-		return NULL;
 	struct super *sb = super_new("9p", &gofer_sops, LINUX_V9FS_MAGIC);
 	struct gofer_sb *gs = calloc(1, sizeof(*gs));
 	if (!sb || !gs) {
 		free(sb);
 		free(gs);
-		p9c_close(c);
 		*err = -LINUX_ENOMEM;
 		return NULL;
 	}
 	gs->c = c;
 	sb->priv = gs;
+	sb->flags |= SB_RDONLY;
+	uint32_t fid;
+	int ret = p9c_attach(c, aname, &fid, NULL);
+	struct inode *root = NULL;
+	if (ret == 0)
+		ret = gofer_inode_new(sb, fid, &root);
+	if (ret == 0)
+		ret = super_set_root(sb, root);
+	if (ret < 0) {
+		log_error("gofer: attach to \"%s\" failed: %d", aname, ret);
+		if (root)
+			inode_put(root);
+		free(gs);
+		free(sb);
+		*err = ret;
+		return NULL;
+	}
+	return sb;
+}
+
+struct super *goferfs_attach(struct super *sb, const char *aname, int *err)
+{
+	return gofer_super(((struct gofer_sb *)sb->priv)->c, aname, err);
+}
+
+struct super *goferfs_new(int gofer_fd, int *err)
+{
+	struct p9_client *c = p9c_connect(gofer_fd, P9_MAX_MSIZE, err);
+	if (!c)
+		return NULL;
 	/* Room for the descriptors the gofer donates (the sandbox's own
 	 * limits are its own: see sys_misc.c). */
 	struct rlimit rl;
@@ -278,19 +307,9 @@ struct super *goferfs_new(int gofer_fd, int *err)
 		hostfds_max =
 		    rl.rlim_cur / 2 < 8192 ? (unsigned)rl.rlim_cur / 2 : 8192;
 	}
-	sb->flags |= SB_RDONLY;
-	uint32_t fid;
-	int ret = p9c_attach(c, "", &fid, NULL);
-	struct inode *root = NULL;
-	if (ret == 0)
-		ret = gofer_inode_new(sb, fid, &root);
-	if (ret == 0)
-		ret = super_set_root(sb, root);
-	if (ret < 0) {
-		log_error("gofer: attach failed: %d", ret);
-		*err = ret;
-		return NULL;
-	}
+	struct super *sb = gofer_super(c, "", err);
+	if (!sb)
+		p9c_close(c);
 	return sb;
 }
 

@@ -9,4 +9,9 @@
  * and attach to its root. NULL with *err = -LINUX_Exxx on failure. */
 struct super *goferfs_new(int gofer_fd, int *err);
 
+/* Attach to tree aname ("1", "2"...: runsc-gofer's --mount order) of the
+ * gofer serving sb (a super of goferfs_new): a new super sharing sb's
+ * connection, for a bind mount. NULL with *err = -LINUX_Exxx. */
+struct super *goferfs_attach(struct super *sb, const char *aname, int *err);
+
 #endif

@@ -411,7 +411,14 @@ static long gen_mounts(char **out, bool info)
 		struct mount *m = a[i];
 		if (mount_point(m, path, VFS_PATH_MAX) < 0)
 			continue;
-		const char *ro = m->sb->flags & SB_RDONLY ? "ro" : "rw";
+		char ro[32];
+		snprintf(ro, sizeof(ro), "%s%s%s%s",
+			 (m->sb->flags & SB_RDONLY) || (m->flags & MNT_RDONLY)
+			     ? "ro"
+			     : "rw",
+			 m->flags & MNT_NOSUID ? ",nosuid" : "",
+			 m->flags & MNT_NODEV ? ",nodev" : "",
+			 m->flags & MNT_NOEXEC ? ",noexec" : "");
 		const char *src = m->source ? m->source : "none";
 		char line[128];
 		if (info) {
