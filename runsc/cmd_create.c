@@ -31,6 +31,7 @@
 #include "runsc/control.h"
 #include "runsc/hooks.h"
 #include "runsc/oci_spec.h"
+#include "runsc/mounts.h"
 #include "runsc/sandbox.h"
 
 /* What the monitor tells create, in one write (atomic: < PIPE_BUF). */
@@ -278,22 +279,6 @@ static void rfc3339_now(char *buf, size_t size)
 	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-/* Is this mount one the sandbox provides by itself? The sentry has its own
- * /proc, /dev (with /dev/pts, /dev/shm) and needs no sysfs/cgroup/mqueue
- * mount to be made for it. */
-static bool sandbox_provides(const struct oci_mount *m)
-{
-	static const char *const types[] = {
-	    "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2", NULL};
-	const char *t = m->type ? m->type : "";
-
-	for (int i = 0; types[i]; i++)
-		if (!strcmp(t, types[i]))
-			return true;
-	return !strcmp(t, "tmpfs") && (!strcmp(m->destination, "/dev") ||
-				       !strcmp(m->destination, "/dev/shm"));
-}
-
 /* What the bundle asks that this slice cannot do: errors for what would
  * change the container's meaning, log lines for what is safe to skip. */
 static int check_supported(struct globals *g, const struct oci_spec *s,
@@ -308,14 +293,6 @@ static int check_supported(struct globals *g, const struct oci_spec *s,
 				"config.json: process.terminal is true, but "
 				"a detached container needs --console-socket "
 				"for its terminal");
-	for (size_t i = 0; i < s->n_mounts; i++)
-		if (!sandbox_provides(&s->mounts[i]))
-			cli_log(g, "warning", g->debug,
-				"config.json: mounts[%zu]: %s mount on %s is "
-				"not supported yet; ignored",
-				i,
-				s->mounts[i].type ? s->mounts[i].type : "bind",
-				s->mounts[i].destination);
 	if (s->hooks[OCI_HOOK_START_CONTAINER].n)
 		cli_log(g, "warning", g->debug,
 			"config.json: hooks.startContainer: not supported "
@@ -333,6 +310,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	struct sandbox_config cfg = {
 	    .log_fd = -1, .release_fd = -1, .control_fd = -1};
 	struct oci_spec *spec = NULL;
+	struct container_mounts mounts = {0};
 	struct ready_msg m;
 	struct json_object *state;
 	struct stat st;
@@ -368,14 +346,12 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	 * mount points in the rootfs when missing (it may be read-only to
 	 * the sandbox, not to us). Failure shows later as a sentry warning. */
 	for (const char *const *d = (const char *const[]){"proc", "dev", NULL};
-	     *d; d++) {
-		char mp[PATH_MAX + 8];
-
-		snprintf(mp, sizeof(mp), "%s/%s", rootfs, *d);
-		if (mkdir(mp, 0755) < 0 && errno != EEXIST)
-			cli_log(g, "debug", false, "creating %s: %s", mp,
-				strerror(errno));
-	}
+	     *d; d++)
+		if (mkdir_beneath(rootfs, *d, 1) < 0)
+			cli_log(g, "debug", false, "creating %s in %s: %s", *d,
+				rootfs, strerror(errno));
+	if (container_mounts_build(g, spec, bundle, rootfs, &mounts, e) < 0)
+		goto fail_spec;
 
 	if (mkdir_p(g->root, 0711) < 0) {
 		rerr_set(e, errno, "--root %s", g->root);
@@ -422,6 +398,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	cfg.platform = g->platform;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);
+	cfg.mounts = mounts.v;
+	cfg.n_mounts = mounts.n;
 	if (g->debug_log) {
 		cfg.log_fd =
 		    open(g->debug_log,
@@ -497,6 +475,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		close(cfg.log_fd);
 	free(user);
 	free_strv(rlimits);
+	container_mounts_free(&mounts);
 	oci_spec_free(spec);
 	return 0;
 
@@ -524,6 +503,7 @@ fail_dir:
 	}
 	container_free(c);
 fail_spec:
+	container_mounts_free(&mounts);
 	oci_spec_free(spec);
 	return -1;
 }

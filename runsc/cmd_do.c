@@ -1,10 +1,12 @@
-/* runsc do CMD ARGS...: run a command in a sandbox over the host's root
- * filesystem, read-only with an in-memory overlay. */
+/* runsc do [-v SRC:DST[:ro]]... [--tmpfs DST]... CMD ARGS...: run a
+ * command in a sandbox over the host's root filesystem, read-only with an
+ * in-memory overlay, with host paths bound into it (docker run's -v). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,6 +39,78 @@ static int open_debug_log(const char *path, struct rerr *e)
 	return fd;
 }
 
+/* -v SRC:DST[:ro|:rw] into m (pointing into spec, which is modified). */
+static int parse_volume(char *spec, struct sandbox_mount *m, struct rerr *e)
+{
+	char *dst = strchr(spec, ':'), *mode;
+	struct stat st;
+
+	if (!dst || spec[0] != '/' || dst[1] != '/')
+		return rerr_set(e, 0,
+				"do: -v %s: want /HOST/PATH:/SANDBOX/PATH[:ro]",
+				spec);
+	*dst++ = 0;
+	mode = strchr(dst, ':');
+	m->read_only = false;
+	if (mode) {
+		*mode++ = 0;
+		if (!strcmp(mode, "ro"))
+			m->read_only = true;
+		else if (strcmp(mode, "rw"))
+			return rerr_set(e, 0, "do: -v: mode %s: want ro or rw",
+					mode);
+	}
+	if (stat(spec, &st) < 0)
+		return rerr_set(e, errno, "do: -v %s", spec);
+	m->type = "bind";
+	m->source = spec;
+	m->dest = dst;
+	m->options = m->read_only ? "ro" : NULL;
+	return 0;
+}
+
+/* The flags before CMD (CMD's own are CMD's): returns how many argv
+ * entries they took, or -1 with e set. */
+static int parse_do_flags(int argc, char **argv, struct sandbox_mount *mounts,
+			  size_t *n, struct rerr *e)
+{
+	int i;
+
+	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
+		char *a = argv[i], *val = NULL;
+		bool vol = !strcmp(a, "-v") || !strcmp(a, "--volume"),
+		     tmp = !strcmp(a, "--tmpfs");
+
+		if (!strcmp(a, "--"))
+			return i + 1;
+		if (!strncmp(a, "--volume=", 9) || !strncmp(a, "--tmpfs=", 8)) {
+			val = strchr(a, '=') + 1;
+			vol = a[2] == 'v';
+			tmp = !vol;
+		} else if ((vol || tmp) && i + 1 < argc) {
+			val = argv[++i];
+		} else {
+			return rerr_set(e, 0,
+					"do: unknown flag %s (flags go "
+					"before the command)",
+					a);
+		}
+		if (vol && parse_volume(val, &mounts[*n], e) < 0)
+			return -1;
+		if (tmp) {
+			if (val[0] != '/')
+				return rerr_set(e, 0,
+						"do: --tmpfs %s: not an "
+						"absolute path",
+						val);
+			mounts[*n] = (struct sandbox_mount){.type = "tmpfs",
+							    .dest = val};
+		}
+		(*n)++;
+	}
+	return i;
+}
+
 static pid_t sentry_pid = -1;
 
 static void forward(int sig)
@@ -45,47 +119,36 @@ static void forward(int sig)
 		kill(sentry_pid, sig);
 }
 
-int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
+/* The sandbox's life once its mounts are known; cmd_do frees them. */
+static int run(struct globals *g, struct sandbox_config *c, struct rerr *e)
 {
-	struct sandbox_config c = {
-	    .rootfs = "/",
-	    .rootfs_ro = true,
-	    .overlay = true,
-	    .argv = argv,
-	    .strace = g->strace,
-	    .profile = g->profile,
-	    .debug = g->debug,
-	    .log_fd = -1,
-	    .release_fd = -1,
-	    .control_fd = -1,
-	};
 	struct sandbox sb;
 	char cwd[PATH_MAX];
 	bool signaled;
 	int status;
 
-	if (argc < 1) {
+	if (!c->argv[0]) {
 		rerr_set(e, 0, "do: missing command");
 		return 2;
 	}
 	if (check_platform(g->platform, e) < 0)
 		return 2;
-	c.platform = g->platform;
+	c->platform = g->platform;
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
-	c.cwd = cwd;
+	c->cwd = cwd;
 	if (g->debug_log) {
-		c.log_fd = open_debug_log(g->debug_log, e);
-		if (c.log_fd < 0)
+		c->log_fd = open_debug_log(g->debug_log, e);
+		if (c->log_fd < 0)
 			return 125;
 	}
-	if (sandbox_launch(&c, &sb, e) < 0) {
-		if (c.log_fd >= 0)
-			close(c.log_fd);
+	if (sandbox_launch(c, &sb, e) < 0) {
+		if (c->log_fd >= 0)
+			close(c->log_fd);
 		return 125;
 	}
-	if (c.log_fd >= 0)
-		close(c.log_fd);
+	if (c->log_fd >= 0)
+		close(c->log_fd);
 	sentry_pid = sb.sentry;
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
@@ -96,5 +159,37 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	if (signaled)
 		fprintf(stderr, "runsc: sandbox killed by signal %d\n",
 			status - 128);
+	return status;
+}
+
+int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
+{
+	struct sandbox_config c = {
+	    .rootfs = "/",
+	    .rootfs_ro = true,
+	    .overlay = true,
+	    .strace = g->strace,
+	    .profile = g->profile,
+	    .debug = g->debug,
+	    .log_fd = -1,
+	    .release_fd = -1,
+	    .control_fd = -1,
+	};
+	/* At most one mount per argument. */
+	struct sandbox_mount *mounts =
+	    calloc((size_t)argc + 1, sizeof(*mounts));
+	int used, status = 2;
+
+	if (!mounts) {
+		rerr_set(e, errno, "do");
+		return 125;
+	}
+	used = parse_do_flags(argc, argv, mounts, &c.n_mounts, e);
+	if (used >= 0) {
+		c.mounts = mounts;
+		c.argv = argv + used;
+		status = run(g, &c, e);
+	}
+	free(mounts);
 	return status;
 }

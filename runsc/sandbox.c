@@ -41,22 +41,41 @@ static void child_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+static bool is_bind(const struct sandbox_mount *m)
+{
+	return !strcmp(m->type, "bind");
+}
+
 static void exec_gofer(const struct sandbox_config *c, int sock)
 {
 	char gofer[PATH_MAX + 32], fdarg[32];
 	int fd = dup(sock); /* without CLOEXEC */
+	const char **args = calloc(2 * c->n_mounts + 8, sizeof(*args));
+	size_t n = 0;
 
 	child_signals();
 	if (c->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!args)
+		_exit(125);
 	snprintf(gofer, sizeof(gofer), "%s/runsc-gofer", helper_dir);
 	snprintf(fdarg, sizeof(fdarg), "%d", fd);
+	args[n++] = "runsc-gofer";
+	args[n++] = "--root";
+	args[n++] = c->rootfs;
+	args[n++] = "--fd";
+	args[n++] = fdarg;
 	if (c->rootfs_ro)
-		execl(gofer, "runsc-gofer", "--root", c->rootfs, "--fd", fdarg,
-		      "--ro", (char *)NULL);
-	else
-		execl(gofer, "runsc-gofer", "--root", c->rootfs, "--fd", fdarg,
-		      (char *)NULL);
+		args[n++] = "--ro";
+	/* Tree N of the gofer is the N-th bind mount (see exec_sentry). */
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		if (!is_bind(&c->mounts[i]))
+			continue;
+		args[n++] = c->mounts[i].read_only ? "--mount-ro" : "--mount";
+		args[n++] = c->mounts[i].source;
+	}
+	args[n] = NULL;
+	execv(gofer, (char *const *)args);
 	fprintf(stderr, "runsc: cannot run %s: %s\n", gofer, strerror(errno));
 	_exit(125);
 }
@@ -86,7 +105,7 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		argc++;
 	while (c->rlimits && c->rlimits[nrlim])
 		nrlim++;
-	args = calloc(argc + 2 * nrlim + 20, sizeof(*args));
+	args = calloc(argc + 2 * nrlim + c->n_mounts + 20, sizeof(*args));
 	if (!args || asprintf(&cwdarg, "--cwd=%s", c->cwd) < 0 ||
 	    (c->hostname &&
 	     asprintf(&hostarg, "--hostname=%s", c->hostname) < 0) ||
@@ -111,6 +130,16 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	for (size_t i = 0; i < nrlim; i++) {
 		args[n++] = "--rlimit";
 		args[n++] = c->rlimits[i];
+	}
+	for (size_t i = 0, tree = 0; i < c->n_mounts; i++) {
+		const struct sandbox_mount *m = &c->mounts[i];
+		char src[16] = "";
+
+		if (is_bind(m))
+			snprintf(src, sizeof(src), "%zu", ++tree);
+		if (asprintf(&args[n++], "--mount=%s:%s:%s:%s", m->type, src,
+			     m->options ? m->options : "", m->dest) < 0)
+			_exit(125);
 	}
 	if (c->strace)
 		args[n++] = "--strace";

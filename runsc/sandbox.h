@@ -13,6 +13,16 @@
 
 #include "runsc/error.h"
 
+/* One mount made inside the sandbox, after its /proc and /dev, in order
+ * (sentry/vfs/mount_spec.h has what each type does). */
+struct sandbox_mount {
+	const char *type;    /* "bind", "tmpfs", "mask" or "readonly" */
+	const char *source;  /* bind: the host path the gofer serves */
+	const char *dest;    /* absolute, in the sandbox */
+	const char *options; /* the sentry's OPTS ("ro,nosuid"); may be NULL */
+	bool read_only;	     /* bind: the gofer serves it read-only */
+};
+
 struct sandbox_config {
 	const char *rootfs;   /* absolute host path served by the gofer */
 	bool rootfs_ro;	      /* gofer --ro */
@@ -27,6 +37,8 @@ struct sandbox_config {
 	/* "RES:SOFT:HARD" limits of the command (RES: Linux's RLIMIT_*
 	 * number), NULL-terminated; NULL: Linux's defaults. */
 	char *const *rlimits;
+	const struct sandbox_mount *mounts;
+	size_t n_mounts;
 	bool strace, profile, debug;
 	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
 	/* -1: none; else a listening socket passed to the sentry as

@@ -114,6 +114,20 @@ st=$(it_run "$IT_WORK/dlf.out" "$IT_WORK/dlf.err" "$RUNSC" --debug-log="$dlf" do
 [ "$st" = 0 ] && [ -f "$dlf" ] && it_pass debug-log-file ||
 	it_fail debug-log-file "status $st; $dlf: $(ls -la "$dlf" 2>&1)"
 
+# runsc do -v HOST:SANDBOX[:ro] and --tmpfs: host paths inside the sandbox
+# (a directory and a single file), a scratch tmpfs; flags before CMD.
+mkdir -p vol
+printf 'in a volume\n' >vol/v.txt
+st=$(it_run "$IT_WORK/vol.out" "$IT_WORK/vol.err" "$RUNSC" do -v "$IT_WORK/vol:/mnt/vol:ro" \
+	--volume="$IT_WORK/hello.txt:/etc/hello.txt" --tmpfs /scratch \
+	/bin/sh -c 'cat /mnt/vol/v.txt /etc/hello.txt; (echo x >/mnt/vol/new) 2>/dev/null || echo refused; echo t >/scratch/t && cat /scratch/t; grep -c " /mnt/vol 9p ro" /proc/mounts')
+printf '%s\n' "in a volume" hello refused t 1 >vol.expected
+[ "$st" = 0 ] && cmp -s vol.out vol.expected && [ ! -e vol/new ] && it_pass do-volume ||
+	it_fail do-volume "status $st: $(diff vol.expected vol.out) $(head -n 3 "$IT_WORK/vol.err")"
+expect_error do-volume-bad 2 do -v relative:/x /bin/true
+expect_error do-volume-missing 2 do -v /no/such/dir:/x /bin/true
+expect_error do-flag-unknown 2 do --frob /bin/true
+
 # No stray processes are left behind.
 sleep 0.2
 left=$(pgrep -f "runsc-(sentry|gofer).*$IT_WORK" || true)

@@ -33,8 +33,10 @@ done
 printf 'from the image\n' >"$ROOTFS/data/file.txt"
 
 # bundle DIR ARGS_JSON [READONLY] [CWD] [ENV_JSON_ITEMS] [EXTRA_TOP_LEVEL]
+#        [EXTRA_MOUNTS] [EXTRA_LINUX]
 bundle() {
 	local dir=$1 args=$2 ro=${3:-true} cwd=${4:-/} env=${5:-'"PATH=/bin"'} extra=${6:-}
+	local mounts=${7:-} linux=${8:-}
 	mkdir -p "$dir"
 	cat >"$dir/config.json" <<EOF
 {
@@ -52,11 +54,11 @@ bundle() {
 	"mounts": [
 		{"destination": "/proc", "type": "proc", "source": "proc"},
 		{"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-		 "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]}
+		 "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]}$mounts
 	],
 	"linux": {
 		"namespaces": [{"type": "pid"}, {"type": "ipc"},
-			       {"type": "uts"}, {"type": "mount"}]
+			       {"type": "uts"}, {"type": "mount"}]$linux
 	}$extra
 }
 EOF
@@ -277,6 +279,64 @@ st=$(rs_run run-rw run --bundle "$IT_WORK/b-rw" rw1)
 stderr: $(tail -n 5 run-rw.err)"
 rm -f "$ROOTFS/data/new.txt"
 
+# --- mounts, masked and read-only paths -----------------------------------
+# A read-only bind of a directory, one of a single file, a tmpfs with
+# flags, a masked file and directory, a read-only path, on a writable root.
+mkdir -p hostdir "$ROOTFS/data/secretdir" "$ROOTFS/data/rodir"
+echo "from the host" >hostdir/a
+echo "a host file" >hostfile
+echo "secret" >"$ROOTFS/data/secret"
+echo "hidden" >"$ROOTFS/data/secretdir/s"
+MOUNTS=',
+		{"destination": "/mnt/ro", "type": "bind", "source": "'$IT_WORK'/hostdir",
+		 "options": ["rbind", "ro", "rprivate"]},
+		{"destination": "/etc/host-file", "type": "none", "source": "../hostfile",
+		 "options": ["bind", "ro"]},
+		{"destination": "/run/t", "type": "tmpfs", "source": "tmpfs",
+		 "options": ["nosuid", "nodev", "noexec", "mode=1770", "size=1m"]}'
+PATHS=',
+		"maskedPaths": ["/data/secret", "/data/secretdir", "/no/such/path"],
+		"readonlyPaths": ["/data/rodir"]'
+bundle b-mounts '["sh", "-c", "cat /mnt/ro/a /etc/host-file; (echo x >/mnt/ro/b) 2>/dev/null || echo ro-refused; touch /run/t/y && stat -c %a /run/t; cp /bin/busybox /run/t/bb; /run/t/bb true 2>/dev/null || echo noexec-$?; cat /data/secret; ls /data/secretdir | wc -l; (echo z >/data/rodir/z) 2>/dev/null || echo rodir-refused; echo w >/data/w && echo root-writable"]' \
+	false / '"PATH=/bin"' '' "$MOUNTS" "$PATHS"
+printf '%s\n' "from the host" "a host file" ro-refused 1770 noexec-126 0 rodir-refused root-writable >mounts.expected
+st=$(rs_run mounts run --bundle "$IT_WORK/b-mounts" mounts1)
+[ "$st" = 0 ] && cmp -s mounts.out mounts.expected && it_pass mounts-bind-tmpfs-masked-readonly ||
+	it_fail mounts-bind-tmpfs-masked-readonly "status $st: $(diff mounts.expected mounts.out) $(tail -n 3 mounts.err)"
+[ ! -e hostdir/b ] && [ "$(cat "$ROOTFS/data/secret")" = secret ] && [ ! -e "$ROOTFS/data/rodir/z" ] &&
+	it_pass mounts-host-untouched || it_fail mounts-host-untouched "$(ls hostdir "$ROOTFS/data/rodir")"
+# The mount points were made in root.path, beneath it.
+[ -d "$ROOTFS/mnt/ro" ] && [ -f "$ROOTFS/etc/host-file" ] && it_pass mounts-mount-points ||
+	it_fail mounts-mount-points "$(ls -la "$ROOTFS" "$ROOTFS/etc" 2>&1 | head)"
+# (runc gives a tmpfs the mode of a mount point that existed before it:
+# remove ours, so that the comparison with runc below sees mode=.)
+rm -rf "$ROOTFS/data/w" "$ROOTFS/run"
+# A symlink in the bundle cannot send a mount point out of root.path.
+ln -sfn /tmp "$ROOTFS/escape"
+bundle b-escape '["true"]' false / '"PATH=/bin"' '' ',
+		{"destination": "/escape/runsc-escape-test", "type": "tmpfs", "source": "tmpfs"}'
+rm -rf /tmp/runsc-escape-test
+st=$(rs_run escape run --bundle "$IT_WORK/b-escape" escape1)
+[ "$st" = 0 ] && [ ! -e /tmp/runsc-escape-test ] && [ -d "$ROOTFS/tmp/runsc-escape-test" ] &&
+	it_pass mounts-point-beneath-root || it_fail mounts-point-beneath-root "status $st: $(cat escape.err)"
+rm -rf "$ROOTFS/escape" "$ROOTFS/tmp/runsc-escape-test"
+# Bad mounts: an unknown type or option, a missing source, named by path.
+bundle b-badmount '["true"]' true / '"PATH=/bin"' '' ',
+		{"destination": "/x", "type": "ext4", "source": "/dev/sda1"}'
+st=$(rs_run badmount create --bundle "$IT_WORK/b-badmount" badmount1)
+[ "$st" != 0 ] && grep -q 'mounts\[2\].type' badmount.err && [ ! -e "$STATE/badmount1" ] &&
+	it_pass bad-mount-type || it_fail bad-mount-type "status $st: $(cat badmount.err)"
+bundle b-badopt '["true"]' true / '"PATH=/bin"' '' ',
+		{"destination": "/x", "type": "bind", "source": "/tmp", "options": ["rbind", "frobnicate"]}'
+st=$(rs_run badopt create --bundle "$IT_WORK/b-badopt" badopt1)
+[ "$st" != 0 ] && grep -q 'mounts\[2\].options\[1\].*frobnicate' badopt.err && [ ! -e "$STATE/badopt1" ] &&
+	it_pass bad-mount-option || it_fail bad-mount-option "status $st: $(cat badopt.err)"
+bundle b-badsrc '["true"]' true / '"PATH=/bin"' '' ',
+		{"destination": "/x", "type": "bind", "source": "/no/such/dir", "options": ["rbind"]}'
+st=$(rs_run badsrc create --bundle "$IT_WORK/b-badsrc" badsrc1)
+[ "$st" != 0 ] && grep -q 'mounts\[2\].source.*/no/such/dir' badsrc.err && [ ! -e "$STATE/badsrc1" ] &&
+	it_pass bad-mount-source || it_fail bad-mount-source "status $st: $(cat badsrc.err)"
+
 # --- create / start / state / ps / kill / wait / delete ------------------
 bundle b-life '["sh", "-c", "trap \"echo got TERM; exit 7\" TERM; echo started; while true; do sleep 0.1; done"]'
 st=$(it_run life.create.out life.create.err "${RS[@]}" create --bundle "$IT_WORK/b-life" --pid-file "$IT_WORK/life.pid" life)
@@ -435,7 +495,7 @@ if [ -n "$RUNC" ]; then
 	[ "$st" = 0 ] && runc_ok=true
 fi
 if $runc_ok; then
-	for b in b-echo b-exit b-env b-sig b-user; do
+	for b in b-echo b-exit b-env b-sig b-user b-mounts; do
 		rst=$(it_run "cmp-$b.runc.out" "cmp-$b.runc.err" "$RUNC" --root "$IT_WORK/runc-state" run --bundle "$IT_WORK/$b" "cmp-$b")
 		sst=$(rs_run "cmp-$b.runsc" run --bundle "$IT_WORK/$b" "cmp-$b")
 		if [ "$rst" = "$sst" ] && cmp -s "cmp-$b.runc.out" "cmp-$b.runsc.out"; then
