@@ -150,7 +150,7 @@ static void test_proc_global(void **state)
 	/* /proc/mounts is self/mounts: no task here, so call the generator. */
 	assert_true(proc_gen_mounts(NULL, NULL, &s) > 0);
 	assert_non_null(strstr(s, " /proc proc "));
-	assert_non_null(strstr(s, " /dev devtmpfs "));
+	assert_non_null(strstr(s, " /dev tmpfs "));
 	assert_non_null(strstr(s, " /dev/shm tmpfs "));
 	free(s);
 	s = slurp("/proc/filesystems");

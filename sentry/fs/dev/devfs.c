@@ -10,9 +10,7 @@
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/log.h"
 #include "sentry/mm/usercopy.h"
-
-/* devtmpfs is a tmpfs to statfs(2). */
-#define DEVFS_MAGIC LINUX_TMPFS_MAGIC
+#include "sentry/vfs/namei.h"
 
 #define RDEV_NULL    LINUX_MKDEV(1, 3)
 #define RDEV_ZERO    LINUX_MKDEV(1, 5)
@@ -135,113 +133,69 @@ int devfs_chr_open(struct inode *inode, struct file *f, struct task *t)
 	return 0;
 }
 
-static const struct inode_ops chr_iops = {
-    .open = devfs_chr_open,
-};
-
 /* ------------------------------------------------------------------ */
 /* The tree */
 
-static int add_chr(struct inode *root, const char *name, uint64_t rdev,
-		   uint32_t perm)
-{
-	struct inode *i = inode_new(root->sb, LINUX_S_IFCHR | perm);
-	if (!i)
-		return -LINUX_ENOMEM;
-	i->rdev = rdev;
-	i->size = 0;
-	i->i_op = &chr_iops;
-	i->f_op = devfs_chr_ops(rdev);
-	int r = synth_dir_add(root, name, i);
-	if (r < 0)
-		inode_put(i);
-	return r;
-}
-
-static int add_link(struct inode *root, const char *name, const char *target)
-{
-	struct inode *i = synth_symlink_fixed(root->sb, target);
-	if (!i)
-		return -LINUX_ENOMEM;
-	int r = synth_dir_add(root, name, i);
-	if (r < 0)
-		inode_put(i);
-	return r;
-}
-
-static int add_dir(struct inode *root, const char *name, uint32_t perm)
-{
-	struct inode *i = synth_dir_new(root->sb, perm, NULL, NULL);
-	if (!i)
-		return -LINUX_ENOMEM;
-	int r = synth_dir_add(root, name, i);
-	if (r < 0)
-		inode_put(i);
-	return r;
-}
-
-static int devfs_populate(struct inode *root)
+/* /dev's entries, made as an application would (mknod, symlink, mkdir) on
+ * the tmpfs mounted there, so that the tree is an ordinary writable one:
+ * a container's runtime binds files into it (Kubernetes'
+ * /dev/termination-log) and programs make sockets in it (/dev/log). */
+static int devfs_populate(const struct walk_ctx *wc)
 {
 	static const struct {
-		const char *name;
+		const char *path;
 		uint64_t rdev;
-		uint32_t perm;
 	} chr[] = {
-	    {"null", RDEV_NULL, 0666},	     {"zero", RDEV_ZERO, 0666},
-	    {"full", RDEV_FULL, 0666},	     {"random", RDEV_RANDOM, 0666},
-	    {"urandom", RDEV_URANDOM, 0666}, {"tty", RDEV_TTY, 0666},
+	    {"/dev/null", RDEV_NULL},	    {"/dev/zero", RDEV_ZERO},
+	    {"/dev/full", RDEV_FULL},	    {"/dev/random", RDEV_RANDOM},
+	    {"/dev/urandom", RDEV_URANDOM}, {"/dev/tty", RDEV_TTY},
 	};
 	static const struct {
-		const char *name, *target;
+		const char *path, *target;
 	} links[] = {
-	    {"stdin", "/proc/self/fd/0"},
-	    {"stdout", "/proc/self/fd/1"},
-	    {"stderr", "/proc/self/fd/2"},
-	    {"fd", "/proc/self/fd"},
+	    {"/dev/stdin", "/proc/self/fd/0"},
+	    {"/dev/stdout", "/proc/self/fd/1"},
+	    {"/dev/stderr", "/proc/self/fd/2"},
+	    {"/dev/fd", "/proc/self/fd"},
 	};
 	int r;
 	for (size_t i = 0; i < sizeof(chr) / sizeof(chr[0]); i++) {
-		r = add_chr(root, chr[i].name, chr[i].rdev, chr[i].perm);
+		r = vfs_mknod(wc, chr[i].path, LINUX_S_IFCHR | 0666,
+			      chr[i].rdev);
 		if (r < 0)
 			return r;
 	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		r = add_link(root, links[i].name, links[i].target);
+		r = vfs_symlink(wc, links[i].target, links[i].path);
 		if (r < 0)
 			return r;
 	}
-	r = add_dir(root, "pts", 0755);
+	r = vfs_mkdir(wc, "/dev/pts", 0755);
 	if (r < 0)
 		return r;
-	return add_dir(root, "shm", 01777);
+	return vfs_mkdir(wc, "/dev/shm", 01777);
 }
 
 int devfs_mount(void)
 {
-	/* Device nodes and FIFOs on other filesystems open through us. */
+	/* Device nodes and FIFOs on any filesystem open through us. */
 	vfs_chrdev_open_hook = devfs_chr_open;
 	pipe_install_hooks();
 
-	struct super *sb = synth_super_new("devtmpfs", DEVFS_MAGIC);
+	/* As runc and Docker make it: a tmpfs, mode 755. */
+	struct super *sb = tmpfs_new(0755);
 	if (!sb)
 		return -LINUX_ENOMEM;
-	/* /dev's children never change, and /dev/shm is a mount point: mounts
-	 * are found by dentry, so the dentries must stay cached. */
-	sb->flags &= ~SB_NOCACHE;
-	struct inode *root = synth_dir_new(sb, 0755, NULL, NULL);
-	if (!root)
-		return -LINUX_ENOMEM;
-	int r = devfs_populate(root);
-	if (r < 0) {
-		inode_put(root);
-		return r;
-	}
-	r = super_set_root(sb, root);
-	if (r < 0)
-		return r;
-	r = vfs_mount_at("/dev", sb);
+	int r = vfs_mount_at("/dev", sb);
 	if (r < 0) {
 		log_warn("devfs: mount at /dev: %s", linux_errno_name(-r));
+		return r;
+	}
+	struct mount *rm = vfs_root_mount();
+	struct walk_ctx wc = {.root = {rm, rm->root}, .start = {rm, rm->root}};
+	r = devfs_populate(&wc);
+	if (r < 0) {
+		log_warn("devfs: populating /dev: %s", linux_errno_name(-r));
 		return r;
 	}
 	struct super *shm = tmpfs_new(01777);

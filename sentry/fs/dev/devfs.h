@@ -1,9 +1,10 @@
-/* devfs: the sandbox's /dev (Linux's devtmpfs as a container sees it).
- *
- * null (1:3), zero (1:5), full (1:7), random (1:8), urandom (1:9) and
- * tty (5:0, ENXIO: the sentry has no controlling terminals yet); stdin,
- * stdout, stderr and fd as symlinks into /proc/self/fd; shm (a tmpfs
- * mounted over it), pts (empty). Kernel lock held for everything.
+/* devfs: the sandbox's /dev, as runc and Docker make a container's: a
+ * tmpfs (mode 755) holding the device nodes null (1:3), zero (1:5), full
+ * (1:7), random (1:8), urandom (1:9) and tty (5:0, ENXIO: the sentry has
+ * no controlling terminals yet); stdin, stdout, stderr and fd as symlinks
+ * into /proc/self/fd; shm (a tmpfs mounted over it), pts (empty). Like
+ * any tmpfs it takes new files (bind-mount points, sockets). Kernel lock
+ * held for everything.
  */
 #ifndef SENTRY_FS_DEV_DEVFS_H
 #define SENTRY_FS_DEV_DEVFS_H
@@ -12,7 +13,7 @@
 
 #include "sentry/vfs/vfs.h"
 
-/* Build devfs and mount it at /dev, then a tmpfs at /dev/shm. Also sets
+/* Mount a tmpfs at /dev and populate it, then a tmpfs at /dev/shm. Also sets
  * the VFS's open hooks for character devices and FIFOs living on other
  * filesystems (vfs_chrdev_open_hook = devfs_chr_open, and the pipe
  * layer's). Call once after vfs_init(), before the first task runs. 0 or
