@@ -395,14 +395,37 @@ static int mount_point(struct mount *m, char *buf, size_t size)
 	return vfs_path_name(NULL, &p, buf, size);
 }
 
+/* mountinfo's root: where in its filesystem the mount's root is ("/" for
+ * a whole filesystem, the subtree's path for a bind mount of one). */
+static void mount_root(const struct mount *m, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	/* Built from the end: each parent's name goes in front. */
+	for (const struct dentry *d = m->root; d && d->parent; d = d->parent) {
+		size_t n = strlen(d->name);
+		if (len + n + 2 > size)
+			break;
+		memmove(buf + n + 1, buf, len + 1);
+		buf[0] = '/';
+		memcpy(buf + 1, d->name, n);
+		len += n + 1;
+	}
+	if (!len)
+		snprintf(buf, size, "/");
+}
+
 static long gen_mounts(char **out, bool info)
 {
 	int n;
 	struct mount **a = sorted_mounts(&n);
 	if (!a)
 		return -LINUX_ENOMEM;
-	char *path = malloc(VFS_PATH_MAX);
-	if (!path) {
+	char *path = malloc(VFS_PATH_MAX), *root = malloc(VFS_PATH_MAX);
+	if (!path || !root) {
+		free(path);
+		free(root);
 		free(a);
 		return -LINUX_ENOMEM;
 	}
@@ -422,11 +445,14 @@ static long gen_mounts(char **out, bool info)
 		const char *src = m->source ? m->source : "none";
 		char line[128];
 		if (info) {
-			snprintf(line, sizeof(line), "%d %d %u:%u / ", m->id,
+			snprintf(line, sizeof(line), "%d %d %u:%u ", m->id,
 				 m->parent ? m->parent->id : m->id,
 				 LINUX_MAJOR(m->sb->dev),
 				 LINUX_MINOR(m->sb->dev));
 			ob_str(&b, line);
+			mount_root(m, root, VFS_PATH_MAX);
+			ob_escaped(&b, root);
+			ob_str(&b, " ");
 			ob_escaped(&b, path);
 			ob_str(&b, " ");
 			ob_str(&b, ro);
@@ -449,6 +475,7 @@ static long gen_mounts(char **out, bool info)
 		}
 	}
 	free(path);
+	free(root);
 	free(a);
 	return ob_finish(&b, out);
 }
