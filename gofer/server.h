@@ -22,7 +22,15 @@
  *
  * root_fd: an O_PATH (or O_RDONLY) descriptor of the directory served;
  * borrowed, not closed. read_only: answer EROFS to every request that
- * would modify the tree. */
+ * would modify the tree.
+ *
+ * Creation (Tlcreate, Tmkdir, Tsymlink, Tmknod) uses the mode as sent,
+ * less the process umask: the gofer runs with umask 0, the client applies
+ * its own. New files get the request's gid when the gofer may chown, and
+ * keep the gofer's uid (the client chowns with Tsetattr if it wants
+ * another). Tmknod makes FIFOs, sockets and regular files only (EPERM for
+ * device nodes). Tlink links the walked file itself, never the target of
+ * a symlink. */
 int gofer_serve(int sock, int root_fd, bool read_only);
 
 #endif
