@@ -1,5 +1,9 @@
-/* runsc do CMD ARGS...: run a command in a sandbox over the host's root
- * filesystem, read-only with an in-memory overlay. */
+/* runsc do [--root-rw] CMD ARGS...: run a command in a sandbox over the
+ * host's root filesystem, read-only with an in-memory overlay (writes
+ * vanish at exit), or with --root-rw served writable by the gofer, no
+ * overlay: writes reach the host, as an OCI container's reach its
+ * root.path (for tests of that path, and for tools meant to change the
+ * host). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +68,19 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	bool signaled;
 	int status;
 
+	for (; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[0], "--") == 0) {
+			argc--, argv++;
+			break;
+		}
+		if (strcmp(argv[0], "--root-rw") != 0) {
+			rerr_set(e, 0, "do: unknown flag %s", argv[0]);
+			return 2;
+		}
+		c.rootfs_ro = false;
+		c.overlay = false;
+	}
+	c.argv = argv;
 	if (argc < 1) {
 		rerr_set(e, 0, "do: missing command");
 		return 2;

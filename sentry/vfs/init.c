@@ -5,7 +5,7 @@
 #include "sentry/log.h"
 #include "sentry/vfs/vfs.h"
 
-int vfs_init(int gofer_fd, bool overlay)
+int vfs_init(int gofer_fd, enum vfs_root_mode mode)
 {
 	if (vfs_root_mount())
 		return -LINUX_EBUSY;
@@ -17,12 +17,13 @@ int vfs_init(int gofer_fd, bool overlay)
 		return vfs_mount_root(sb);
 	}
 	int err = 0;
-	struct super *gsb = goferfs_new(gofer_fd, &err);
+	/* An overlay's lower layer is never written. */
+	struct super *gsb = goferfs_new(gofer_fd, mode != VFS_ROOT_RW, &err);
 	if (!gsb) {
 		log_error("vfs: cannot mount the gofer root: %d", err);
 		return err ? err : -LINUX_EIO;
 	}
-	if (!overlay)
+	if (mode != VFS_ROOT_OVERLAY)
 		return vfs_mount_root(gsb);
 	sb = overlay_new(gsb->root->inode);
 	if (!sb)
