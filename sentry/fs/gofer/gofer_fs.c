@@ -440,6 +440,16 @@ static int gofer_open(struct inode *inode, struct file *f, struct task *t)
 	return 0;
 }
 
+long gofer_host_io(int fd, bool write, void *buf, size_t n, loff_t pos)
+{
+	long ret;
+
+	do
+		ret = write ? pwrite(fd, buf, n, pos) : pread(fd, buf, n, pos);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -linux_errno_from_host(errno) : ret;
+}
+
 static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
 		       loff_t *pos)
 {
@@ -449,11 +459,7 @@ static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
 	if (n > (1u << 30))
 		n = 1u << 30;
 	if (gi->hostfd >= 0) {
-		do
-			ret = pread(gi->hostfd, buf, n, *pos);
-		while (ret < 0 && errno == EINTR);
-		if (ret < 0)
-			ret = -linux_errno_from_host(errno);
+		ret = gofer_host_io(gi->hostfd, false, buf, n, *pos);
 	} else {
 		ret = p9c_read(CL(f->inode), gi->ofid, (uint64_t)*pos, buf,
 			       (uint32_t)n);

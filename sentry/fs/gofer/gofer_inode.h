@@ -82,6 +82,11 @@ int gofer_open_fid(struct inode *inode, bool write);
 void gofer_set_open(struct inode *inode, uint32_t ofid, bool writable,
 		    int hostfd);
 
+/* pread (write: pwrite) of n bytes at pos on a donated descriptor,
+ * restarted on EINTR: bytes or -LINUX_Exxx. buf is only read for a
+ * write. */
+long gofer_host_io(int fd, bool write, void *buf, size_t n, loff_t pos);
+
 /* dir gained name (bound to child) / lost name: its negative set and
  * listing follow, its mtime and ctime are now. */
 void gofer_dir_added(struct inode *dir, const char *name,

@@ -337,11 +337,7 @@ long gofer_write(struct file *f, struct task *t, const void *buf, size_t n,
 	if ((uint64_t)*pos + n > INT64_MAX)
 		return -LINUX_EFBIG;
 	if (gi->hostfd >= 0) {
-		do
-			ret = pwrite(gi->hostfd, buf, n, *pos);
-		while (ret < 0 && errno == EINTR);
-		if (ret < 0)
-			ret = -linux_errno_from_host(errno);
+		ret = gofer_host_io(gi->hostfd, true, (void *)buf, n, *pos);
 	} else {
 		ret = p9c_write(CL(inode), gi->ofid, (uint64_t)*pos, buf,
 				(uint32_t)n);

@@ -36,21 +36,6 @@ static void showfd(const char *label, int fd)
 	       (long)st.st_size);
 }
 
-static void cat(const char *path)
-{
-	char buf[128];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0) {
-		printf("cat(%s) = -1 %s\n", path, errname(errno));
-		return;
-	}
-	n = read(fd, buf, sizeof(buf));
-	print_bytes(path, buf, n > 0 ? n : 0);
-	close(fd);
-}
-
 /* The names of ".", sorted, so that listing order does not matter. */
 static int cmp(const void *a, const void *b)
 {
@@ -103,7 +88,7 @@ static void append_and_trunc(void)
 	RET("truncate(log, 3)", truncate("log", 3));
 	showfd("after truncate", a);
 	RET("write(a, abcdef)", write(a, "abcdef", 6));
-	cat("log");
+	compat_cat("log");
 	RET("fsync(a)", fsync(a));
 	RET("fdatasync(b)", fdatasync(b));
 	ERR("ftruncate(O_RDONLY fd)", ({
@@ -184,14 +169,14 @@ static void names(void)
 	printf("untouched names listed: %d\n", n);
 	ls("after create and rename");
 	show("c", "c");
-	cat("c/f");
+	compat_cat("c/f");
 	ERR("open(a/f)", open("a/f", O_RDONLY));
 
 	/* Replacing a file held open: the old one lives on, unlinked. */
 	held = open("b/g", O_RDONLY);
 	RET("rename(c/f, b/g)", rename("c/f", "b/g"));
 	showfd("replaced, held", held);
-	cat("b/g");
+	compat_cat("b/g");
 	close(held);
 	show("c", "c");
 
@@ -237,7 +222,7 @@ static void hard_links(void)
 	    RET("open(l1, O_WRONLY|O_APPEND)", open("l1", O_WRONLY | O_APPEND));
 	RET("write(l1)", write(fd, "+more", 5));
 	close(fd);
-	cat("l1");
+	compat_cat("l1");
 	RET("link(l1, l2)", link("l1", "l2"));
 	RET("rename(l1, l2) same file", rename("l1", "l2"));
 	show("l2", "l2");
