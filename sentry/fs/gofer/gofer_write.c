@@ -314,6 +314,7 @@ int gofer_getattr(struct inode *inode)
 	}
 	gi->stale = false;
 	inode->size = (uint64_t)st.st_size;
+	inode->nlink = (uint32_t)st.st_nlink;
 	inode->blocks = (uint64_t)st.st_blocks;
 	inode->mtime = st.st_mtim;
 	inode->ctime = st.st_ctim;
