@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -104,6 +105,9 @@ int main(int argc, char **argv)
 	}
 	/* A dead peer must be an error from send, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Modes of created files come from the client, its umask applied
+	 * (as 9P2000.L clients do): the gofer's own must not mask them. */
+	umask(0);
 
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0) {

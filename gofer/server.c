@@ -234,6 +234,17 @@ static bool writes(uint32_t l)
 	return (l & LINUX_O_ACCMODE) != LINUX_O_RDONLY || (l & LINUX_O_TRUNC);
 }
 
+/* A regular file opened for the client (Tlopen, Tlcreate): under the
+ * P9_VERSION_L_FD dialect the client gets a duplicate of the descriptor
+ * with the reply, to read and write it itself. (It was opened from the
+ * O_PATH one or created here, so it names exactly a file beneath the
+ * root; its access mode is the one the client asked for.) */
+static void donate(struct server *s, int fd, const struct stat *st)
+{
+	if (s->donate && S_ISREG(st->st_mode))
+		s->donate_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
 /* ---- handlers ----
  * Each decodes msg[len], does the work and encodes its reply into s->out,
  * returning the reply's length, or a negative Linux errno for Rlerror. */
@@ -566,11 +577,7 @@ static long h_lopen(struct server *s, const void *msg, size_t len, uint16_t tag)
 	f->ofd = fd;
 	f->oacc = hflags & O_ACCMODE;
 	r.qid = qid_of(&st);
-	/* A read-only regular file: the client may read it itself. (The
-	 * descriptor is reopened from the O_PATH one, so it names exactly
-	 * the file walked beneath the root.) */
-	if (s->donate && S_ISREG(st.st_mode) && f->oacc == O_RDONLY)
-		s->donate_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	donate(s, fd, &st);
 	return p9_enc_rlopen(s->out, s->msize, tag, &r);
 }
 
@@ -773,11 +780,16 @@ static int dir_and_name(struct server *s, uint32_t num, struct p9_str pname,
 	return err < 0 ? err : check_name(pname, name);
 }
 
-/* qid of dir/name, not following a final symlink. */
-static int qid_at(int dirfd, const char *name, struct p9_qid *q)
+/* The end of Tmkdir, Tsymlink, Tmknod: give dir/name (just made) the
+ * creator's group, as the protocol asks (best effort: an unprivileged
+ * gofer keeps its own), and return its qid, not following a symlink. */
+static int made(int dirfd, const char *name, uint32_t gid, struct p9_qid *q)
 {
 	struct stat st;
 
+	if (fchownat(dirfd, name, (uid_t)-1, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		/* ownership is advisory here */
+	}
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return host_err();
 	*q = qid_of(&st);
@@ -856,6 +868,7 @@ static long h_lcreate(struct server *s, const void *msg, size_t len,
 	f->ofd = fd;
 	f->oacc = hflags & O_ACCMODE;
 	r.qid = qid_of(&st);
+	donate(s, fd, &st);
 	return p9_enc_rlcreate(s->out, s->msize, tag, &r);
 
 fail_fd:
@@ -880,11 +893,7 @@ static long h_mkdir(struct server *s, const void *msg, size_t len, uint16_t tag)
 		return err;
 	if (mkdirat(f->node->fd, name, t.mode & 07777) < 0)
 		return host_err();
-	if (fchownat(f->node->fd, name, (uid_t)-1, t.gid, AT_SYMLINK_NOFOLLOW) <
-	    0) {
-		/* best effort, as in Tlcreate */
-	}
-	err = qid_at(f->node->fd, name, &r.qid);
+	err = made(f->node->fd, name, t.gid, &r.qid);
 	if (err < 0)
 		return err;
 	return p9_enc_rmkdir(s->out, s->msize, tag, &r);
@@ -911,14 +920,77 @@ static long h_symlink(struct server *s, const void *msg, size_t len,
 		return -LINUX_ENOENT; /* symlink(2) refuses empty targets */
 	if (symlinkat(target, f->node->fd, name) < 0)
 		return host_err();
-	if (fchownat(f->node->fd, name, (uid_t)-1, t.gid, AT_SYMLINK_NOFOLLOW) <
-	    0) {
-		/* best effort */
-	}
-	err = qid_at(f->node->fd, name, &r.qid);
+	err = made(f->node->fd, name, t.gid, &r.qid);
 	if (err < 0)
 		return err;
 	return p9_enc_rsymlink(s->out, s->msize, tag, &r);
+}
+
+/* Tmknod: FIFOs, sockets and regular files only. Device nodes are
+ * refused (the served tree is nodev anyway, and the sentry keeps its
+ * devices to itself). */
+static long h_mknod(struct server *s, const void *msg, size_t len, uint16_t tag)
+{
+	char name[NAME_MAX + 1];
+	struct p9_tmknod t;
+	struct p9_rmknod r = {0};
+	struct fid *f;
+	mode_t type;
+	int err;
+
+	if (p9_dec_tmknod(msg, len, &t) < 0)
+		return -LINUX_EPROTO;
+	err = dir_and_name(s, t.dfid, t.name, &f, name);
+	if (err < 0)
+		return err;
+	type = t.mode & S_IFMT;
+	if (type == S_IFCHR || type == S_IFBLK)
+		return -LINUX_EPERM;
+	if (type != S_IFIFO && type != S_IFSOCK && type != S_IFREG)
+		return -LINUX_EINVAL;
+	if (mknodat(f->node->fd, name, type | (t.mode & 07777), 0) < 0)
+		return host_err();
+	err = made(f->node->fd, name, t.gid, &r.qid);
+	if (err < 0)
+		return err;
+	return p9_enc_rmknod(s->out, s->msize, tag, &r);
+}
+
+/* Tlink: a new name for the file fid walked to. Through its O_PATH
+ * descriptor when the gofer may (CAP_DAC_READ_SEARCH); otherwise through
+ * its parent and name, never following a symlink (link(2) links the
+ * symlink itself), and checked to have linked the file walked to. */
+static long h_link(struct server *s, const void *msg, size_t len, uint16_t tag)
+{
+	char name[NAME_MAX + 1];
+	struct p9_tlink t;
+	struct fid *d, *f;
+	struct stat st;
+	int err;
+
+	if (p9_dec_tlink(msg, len, &t) < 0)
+		return -LINUX_EPROTO;
+	err = dir_and_name(s, t.dfid, t.name, &d, name);
+	if (err < 0)
+		return err;
+	f = fid_lookup(s, t.fid);
+	if (!f)
+		return -LINUX_EBADF;
+	if (S_ISDIR(f->type))
+		return -LINUX_EPERM;
+	if (linkat(f->node->fd, "", d->node->fd, name, AT_EMPTY_PATH) == 0)
+		return p9_enc_rlink(s->out, s->msize, tag);
+	if ((errno != EPERM && errno != ENOENT) || !f->parent)
+		return host_err();
+	if (linkat(f->parent->fd, f->name, d->node->fd, name, 0) < 0)
+		return host_err();
+	if (fstatat(d->node->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    st.st_dev != f->node->dev || st.st_ino != f->node->ino) {
+		/* The walked name now names another file. */
+		unlinkat(d->node->fd, name, 0);
+		return -LINUX_ESTALE;
+	}
+	return p9_enc_rlink(s->out, s->msize, tag);
 }
 
 static long h_unlinkat(struct server *s, const void *msg, size_t len,
@@ -1133,7 +1205,8 @@ static const handler_fn handlers[256] = {
     [P9_TMKDIR] = h_mkdir,	 [P9_TSYMLINK] = h_symlink,
     [P9_TUNLINKAT] = h_unlinkat, [P9_TRENAMEAT] = h_renameat,
     [P9_TSETATTR] = h_setattr,	 [P9_TFSYNC] = h_fsync,
-    [P9_TFLUSH] = h_flush,
+    [P9_TFLUSH] = h_flush,	 [P9_TMKNOD] = h_mknod,
+    [P9_TLINK] = h_link,
 };
 
 /* Answer one well-framed message. Returns the reply length (> 0). */

@@ -27,7 +27,15 @@
  * not closed. Tattach's aname picks one: "" or "/" the root, "N" tree N.
  * Nothing of that directory itself can be named by a request.
  * read_only: answer EROFS to every request that would modify any tree
- * (a tree mounted read-only gets EROFS from the host as well). */
+ * (a tree mounted read-only gets EROFS from the host as well).
+ *
+ * Creation (Tlcreate, Tmkdir, Tsymlink, Tmknod) uses the mode as sent,
+ * less the process umask: the gofer runs with umask 0, the client applies
+ * its own. New files get the request's gid when the gofer may chown, and
+ * keep the gofer's uid (the client chowns with Tsetattr if it wants
+ * another). Tmknod makes FIFOs, sockets and regular files only (EPERM for
+ * device nodes). Tlink links the walked file itself, never the target of
+ * a symlink. */
 int gofer_serve(int sock, int trees_fd, int ntrees, bool read_only);
 
 #endif

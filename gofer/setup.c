@@ -240,6 +240,8 @@ static const int allowed[] = {
     SCMP_SYS(fdatasync),
     SCMP_SYS(mkdirat),
     SCMP_SYS(symlinkat),
+    SCMP_SYS(mknodat),
+    SCMP_SYS(linkat),
     SCMP_SYS(unlinkat),
     SCMP_SYS(renameat),
     SCMP_SYS(renameat2),

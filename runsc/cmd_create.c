@@ -384,11 +384,10 @@ static int create_container(struct globals *g, const struct create_opts *o,
 
 	cfg.rootfs = rootfs;
 	cfg.rootfs_ro = spec->root.readonly;
-	/* A read-only root is the gofer's tree itself. A writable one should
-	 * be too, but the sentry's 9P client is read-only so far
-	 * (sentry/fs/gofer): until it writes, writes land in the sentry's
-	 * in-memory overlay and do not reach root.path. */
-	cfg.overlay = !spec->root.readonly;
+	/* The root is the gofer's tree itself, as runc's is root.path:
+	 * writes reach the bundle's rootfs (or fail with EROFS when
+	 * root.readonly). */
+	cfg.overlay = false;
 	cfg.cwd = spec->process.cwd;
 	cfg.argv = spec->process.args;
 	cfg.envp = spec->process.env;

@@ -1,6 +1,10 @@
-/* runsc do [-v SRC:DST[:ro]]... [--tmpfs DST]... CMD ARGS...: run a
- * command in a sandbox over the host's root filesystem, read-only with an
- * in-memory overlay, with host paths bound into it (docker run's -v). */
+/* runsc do [--root-rw] [-v SRC:DST[:ro]]... [--tmpfs DST]... CMD ARGS...:
+ * run a command in a sandbox over the host's root filesystem, read-only
+ * with an in-memory overlay (writes vanish at exit), or with --root-rw
+ * served writable by the gofer, no overlay: writes reach the host, as an
+ * OCI container's reach its root.path (for tests of that path, and for
+ * tools meant to change the host); -v binds host paths into it (docker
+ * run's -v), --tmpfs mounts an empty tmpfs. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -71,9 +75,10 @@ static int parse_volume(char *spec, struct sandbox_mount *m, struct rerr *e)
 
 /* The flags before CMD (CMD's own are CMD's): returns how many argv
  * entries they took, or -1 with e set. */
-static int parse_do_flags(int argc, char **argv, struct sandbox_mount *mounts,
-			  size_t *n, struct rerr *e)
+static int parse_do_flags(int argc, char **argv, struct sandbox_config *c,
+			  struct sandbox_mount *mounts, struct rerr *e)
 {
+	size_t *n = &c->n_mounts;
 	int i;
 
 	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
@@ -83,6 +88,11 @@ static int parse_do_flags(int argc, char **argv, struct sandbox_mount *mounts,
 
 		if (!strcmp(a, "--"))
 			return i + 1;
+		if (!strcmp(a, "--root-rw")) {
+			c->rootfs_ro = false;
+			c->overlay = false;
+			continue;
+		}
 		if (!strncmp(a, "--volume=", 9) || !strncmp(a, "--tmpfs=", 8)) {
 			val = strchr(a, '=') + 1;
 			vol = a[2] == 'v';
@@ -184,7 +194,7 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 		rerr_set(e, errno, "do");
 		return 125;
 	}
-	used = parse_do_flags(argc, argv, mounts, &c.n_mounts, e);
+	used = parse_do_flags(argc, argv, &c, mounts, e);
 	if (used >= 0) {
 		c.mounts = mounts;
 		c.argv = argv + used;

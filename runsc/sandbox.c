@@ -119,6 +119,8 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	args[n++] = cwdarg;
 	if (!c->overlay)
 		args[n++] = "--no-overlay";
+	if (c->rootfs_ro)
+		args[n++] = "--root-ro";
 	if (hostarg)
 		args[n++] = hostarg;
 	if (platarg)

@@ -41,6 +41,7 @@ static void usage(void)
 	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--control-fd=N] "
 			"[--strace] [--profile] "
 			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
+			"[--root-ro] "
 			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
 			"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
 	exit(2);
@@ -208,6 +209,7 @@ int main(int argc, char **argv)
 	    {"log-fd", required_argument, NULL, 'l'},
 	    {"platform", required_argument, NULL, 'p'},
 	    {"no-overlay", no_argument, NULL, 'o'},
+	    {"root-ro", no_argument, NULL, 'R'},
 	    {"hostname", required_argument, NULL, 'H'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"rlimit", required_argument, NULL, 'r'},
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 	};
 	int gofer_fd = -1, control_fd = -1, pivot = 1, overlay = 1, c, status,
 	    err;
+	bool root_ro = false;
 	const char *cwd = NULL;
 	char msg[512];
 	static sigset_t fwd;
@@ -266,8 +269,12 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			/* OCI containers: the gofer's tree is the writable (or
-			 * read-only) root itself, no in-memory overlay. */
+			 * read-only: --root-ro) root itself, no in-memory
+			 * overlay. */
 			overlay = 0;
+			break;
+		case 'R':
+			root_ro = true;
 			break;
 		case 'H':
 			if (strlen(optarg) >= sizeof(proc_hostname))
@@ -334,7 +341,9 @@ int main(int argc, char **argv)
 	}
 	klock_acquire();
 	log_debug("boot: vfs_init");
-	err = vfs_init(gofer_fd, overlay);
+	err = vfs_init(gofer_fd, overlay   ? VFS_ROOT_OVERLAY
+				 : root_ro ? VFS_ROOT_RO
+					   : VFS_ROOT_RW);
 	if (err) {
 		fprintf(stderr,
 			"runsc-sentry: mounting the root filesystem: %s\n",

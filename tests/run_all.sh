@@ -6,6 +6,9 @@
 #   4. unit-asan    ctest in build-asan/ (AddressSanitizer + UBSan)
 #   5. syscalls     tests/syscalls/run.sh (native vs sandboxed, per case)
 #   6. integration  tests/integration/run.sh
+#   7. syscalls-rw  the syscall cases again (dynamic variants) under
+#                   `runsc do --root-rw`: their files in /tmp then go
+#                   through the gofer's writable tree, not the overlay
 # Every step runs even when an earlier one failed. Prints a summary and
 # ends with the line `N passed, N failed` (each build counts as one test);
 # exits 1 if anything failed. Known gaps are listed in
@@ -147,6 +150,8 @@ for platform in ${PLATFORMS:-systrap ptrace}; do
 	run_suite "syscalls$sfx" bash tests/syscalls/run.sh "${static_opt[@]}"
 	run_suite "integration$sfx" bash tests/integration/run.sh
 done
+export SANDBOX="$root/build/bin/runsc do --root-rw"
+run_suite syscalls-rw bash tests/syscalls/run.sh --no-static
 
 section "summary"
 printf '%s\n' "${rows[@]}"

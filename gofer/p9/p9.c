@@ -850,6 +850,53 @@ static void get_rsymlink(struct rcur *r, struct p9_rsymlink *m)
 
 CODEC(rsymlink, P9_RSYMLINK)
 
+/* Tmknod / Rmknod */
+static void put_tmknod(struct wcur *w, const struct p9_tmknod *m)
+{
+	w_u32(w, m->dfid);
+	w_str(w, m->name);
+	w_u32(w, m->mode);
+	w_u32(w, m->major);
+	w_u32(w, m->minor);
+	w_u32(w, m->gid);
+}
+
+static void get_tmknod(struct rcur *r, struct p9_tmknod *m)
+{
+	m->dfid = r_u32(r);
+	m->name = r_str(r);
+	m->mode = r_u32(r);
+	m->major = r_u32(r);
+	m->minor = r_u32(r);
+	m->gid = r_u32(r);
+}
+
+CODEC(tmknod, P9_TMKNOD)
+
+/* Rmknod's body is Rattach's (a qid). */
+#define put_rmknod put_rattach
+#define get_rmknod get_rattach
+CODEC(rmknod, P9_RMKNOD)
+
+/* Tlink / Rlink */
+static void put_tlink(struct wcur *w, const struct p9_tlink *m)
+{
+	w_u32(w, m->dfid);
+	w_u32(w, m->fid);
+	w_str(w, m->name);
+}
+
+static void get_tlink(struct rcur *r, struct p9_tlink *m)
+{
+	m->dfid = r_u32(r);
+	m->fid = r_u32(r);
+	m->name = r_str(r);
+}
+
+CODEC(tlink, P9_TLINK)
+
+EMPTY(rlink, P9_RLINK)
+
 /* Tunlinkat / Runlinkat */
 static void put_tunlinkat(struct wcur *w, const struct p9_tunlinkat *m)
 {

@@ -30,12 +30,16 @@
 
 #define P9_VERSION_L "9P2000.L"
 /* Our dialect over an AF_UNIX stream: 9P2000.L, plus one rule. An Rlopen
- * that opened a regular file read-only may carry, as SCM_RIGHTS on its
- * first byte, a host descriptor of that open file, which the client then
- * owns. The sentry reads and maps such files without a round trip per
- * read (as gVisor's gofer donates descriptors). A server that does not
- * know the dialect answers Tversion with "unknown"; the client then asks
- * for plain 9P2000.L. */
+ * or Rlcreate that opened a regular file may carry, as SCM_RIGHTS on its
+ * first byte, a host descriptor of that open file with the access mode
+ * of the request (O_RDONLY, O_WRONLY or O_RDWR; creation flags and
+ * O_TRUNC already applied by the server), which the client then owns.
+ * The sentry reads, writes and maps such files without a round trip per
+ * call (as gVisor's gofer donates descriptors): a file opened O_RDWR is
+ * written with pwrite and mapped MAP_SHARED writable from the host file
+ * itself, so the host's page cache is the only copy. A server that does
+ * not know the dialect answers Tversion with "unknown"; the client then
+ * asks for plain 9P2000.L (every operation then goes over 9P). */
 #define P9_VERSION_L_FD "9P2000.L.fd"
 #define P9_HDRSZ	7  /* size[4] type[1] tag[2] */
 #define P9_IOHDRSZ	24 /* conventional room for a Tread/Twrite header */
@@ -342,6 +346,23 @@ struct p9_tsymlink {
 	uint32_t gid;
 };
 
+/* Tmknod: like Tmkdir plus the device numbers; Rmknod is a qid. */
+struct p9_tmknod {
+	uint32_t dfid;
+	struct p9_str name;
+	uint32_t mode;
+	uint32_t major, minor;
+	uint32_t gid;
+};
+#define p9_rmknod p9_rattach
+
+/* Tlink: a new name in directory dfid for the file fid. */
+struct p9_tlink {
+	uint32_t dfid;
+	uint32_t fid;
+	struct p9_str name;
+};
+
 struct p9_tunlinkat {
 	uint32_t dirfid;
 	struct p9_str name;
@@ -414,6 +435,10 @@ P9_CODEC(tmkdir);
 P9_CODEC(rmkdir);
 P9_CODEC(tsymlink);
 P9_CODEC(rsymlink);
+P9_CODEC(tmknod);
+P9_CODEC(rmknod);
+P9_CODEC(tlink);
+P9_CODEC_EMPTY(rlink);
 P9_CODEC(tunlinkat);
 P9_CODEC_EMPTY(runlinkat);
 P9_CODEC(trenameat);

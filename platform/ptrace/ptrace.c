@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -52,11 +53,14 @@ struct stub_as {
 	int chan, chan_no;
 	/* Files passed and kept open in the stub, so that mapping one again
 	 * (every segment of a binary) costs one injected syscall, not three.
-	 * Keyed by the host file, not the sentry's descriptor number (which a
-	 * later file may reuse); a fork's child has the same ones. */
+	 * Keyed by the host file and access mode (a read-only descriptor
+	 * cannot back a shared writable mapping), not the sentry's descriptor
+	 * number (which a later file may reuse); a fork's child has the same
+	 * ones. */
 	struct {
 		dev_t dev;
 		ino_t ino;
+		int acc;
 		int fd;
 	} kept[16];
 	int nkept;
@@ -551,12 +555,14 @@ static long ptrace_mmap_host(struct platform_ctx *ctx, uint64_t addr,
 	struct stat st;
 	bool passed = false, keep = false;
 	long fd = -1, r;
+	int acc = fcntl(hostfd, F_GETFL);
 
-	if (fstat(hostfd, &st) < 0)
+	if (fstat(hostfd, &st) < 0 || acc < 0)
 		return -errno;
+	acc &= O_ACCMODE;
 	for (int i = 0; i < as->nkept && fd < 0; i++)
 		if (as->kept[i].dev == st.st_dev &&
-		    as->kept[i].ino == st.st_ino)
+		    as->kept[i].ino == st.st_ino && as->kept[i].acc == acc)
 			fd = as->kept[i].fd;
 	if (fd < 0) {
 		fd = pass_fd(ctx, hostfd);
@@ -567,7 +573,7 @@ static long ptrace_mmap_host(struct platform_ctx *ctx, uint64_t addr,
 		    as->nkept < (int)(sizeof(as->kept) / sizeof(as->kept[0]));
 		if (keep)
 			as->kept[as->nkept++] = (typeof(as->kept[0])){
-			    st.st_dev, st.st_ino, (int)fd};
+			    st.st_dev, st.st_ino, acc, (int)fd};
 	}
 	r = stub_call(ctx, SYS_mmap, addr, len, prot, flags, fd, off, 0, NULL);
 	if (passed && !keep)

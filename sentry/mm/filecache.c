@@ -215,7 +215,8 @@ static struct file *find_shared_writer(struct inode *inode)
 				struct file *f = v->backing;
 				if (f && f->inode == inode &&
 				    (v->flags & VMA_SHARED) &&
-				    (v->prot & VMA_PROT_WRITE))
+				    (v->prot & VMA_PROT_WRITE) &&
+				    !(v->flags & VMA_HOSTFD))
 					return f;
 			}
 		}

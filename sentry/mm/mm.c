@@ -5,6 +5,7 @@
 #include "sentry/mm/mm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -86,8 +87,9 @@ static void writeback_range(struct mm *mm, uint64_t start, uint64_t end)
 		uint64_t s, e;
 		if (v->end <= start || v->start >= end)
 			continue;
+		/* A host file mapped as such is its own page cache. */
 		if (!v->backing || !(v->flags & VMA_SHARED) ||
-		    !(v->prot & VMA_PROT_WRITE))
+		    !(v->prot & VMA_PROT_WRITE) || (v->flags & VMA_HOSTFD))
 			continue;
 		s = v->start > start ? v->start : start;
 		e = v->end < end ? v->end : end;
@@ -215,9 +217,14 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot, int flags,
 			return err;
 	}
 
-	if (file && plat->mmap_host && file->ops && file->ops->mmap_fd &&
-	    !(type == LINUX_MAP_SHARED && (prot & LINUX_PROT_WRITE)))
+	if (file && plat->mmap_host && file->ops && file->ops->mmap_fd)
 		hostfd = file->ops->mmap_fd(file);
+	/* Stores of a shared mapping must reach the file, and a shared
+	 * mapping may be made writable later (mprotect): either needs a host
+	 * descriptor open for writing. */
+	if (hostfd >= 0 && type == LINUX_MAP_SHARED && file_writable(file) &&
+	    (fcntl(hostfd, F_GETFL) & O_ACCMODE) != O_RDWR)
+		hostfd = -1;
 	hflags |= type == LINUX_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
 	if (!file)
 		hflags |= MAP_ANONYMOUS;

@@ -12,7 +12,7 @@ struct super *vfs_gofer_super(void)
 	return root_gofer;
 }
 
-int vfs_init(int gofer_fd, bool overlay)
+int vfs_init(int gofer_fd, enum vfs_root_mode mode)
 {
 	if (vfs_root_mount())
 		return -LINUX_EBUSY;
@@ -24,13 +24,14 @@ int vfs_init(int gofer_fd, bool overlay)
 		return vfs_mount_root(sb);
 	}
 	int err = 0;
-	struct super *gsb = goferfs_new(gofer_fd, &err);
+	/* An overlay's lower layer is never written. */
+	struct super *gsb = goferfs_new(gofer_fd, mode != VFS_ROOT_RW, &err);
 	if (!gsb) {
 		log_error("vfs: cannot mount the gofer root: %d", err);
 		return err ? err : -LINUX_EIO;
 	}
 	root_gofer = gsb;
-	if (!overlay)
+	if (mode != VFS_ROOT_OVERLAY)
 		return vfs_mount_root(gsb);
 	sb = overlay_new(gsb->root->inode);
 	if (!sb)

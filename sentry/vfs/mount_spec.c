@@ -249,7 +249,9 @@ static int apply_one(const struct walk_ctx *wc, struct super *gofer,
 	case SPEC_BIND:
 		if (!gofer)
 			return -LINUX_ENODEV;
-		sb = goferfs_attach(gofer, s->tree, &ret);
+		/* A read-only bind is read-only in the gofer too (its tree
+		 * is mounted so); the mount flag says so to the sandbox. */
+		sb = goferfs_attach(gofer, s->tree, false, &ret);
 		if (!sb)
 			return ret;
 		break;

@@ -837,7 +837,8 @@ int vfs_rename(const struct walk_ctx *oldwc, const char *oldpath,
 		ret = -LINUX_EPERM;
 		goto out;
 	}
-	ret = odi->i_op->rename(odi, olast, ndi, nlast, flags);
+	ret = odi->i_op->rename(odi, olast, oi, ndi, nlast,
+				nd ? nd->inode : NULL, flags);
 	if (ret < 0)
 		goto out;
 	if (nd && (flags & LINUX_RENAME_EXCHANGE)) {
@@ -1009,13 +1010,14 @@ static int do_openat(const struct walk_ctx *wc, const char *path,
 		     int depth)
 {
 	struct path p;
-	int ret;
+	int ret, races = 0;
 	if ((flags & LINUX_O_TMPFILE) == LINUX_O_TMPFILE)
 		return -LINUX_EOPNOTSUPP;
 	/* Linux 6.4+: the combination is refused rather than ambiguous. */
 	if ((flags & LINUX_O_CREAT) && (flags & LINUX_O_DIRECTORY))
 		return -LINUX_EINVAL;
 	if (flags & LINUX_O_CREAT && !(flags & LINUX_O_PATH)) {
+	again:;
 		struct path parent;
 		char last[VFS_NAME_MAX + 1];
 		int type;
@@ -1067,6 +1069,14 @@ static int do_openat(const struct walk_ctx *wc, const char *path,
 			return ret;
 		struct mode_arg ma = {.mode = mode};
 		ret = do_create(wc, path, false, create_fn, &ma, &p);
+		/* The name appeared between the lookup and the creation
+		 * (a gofer tree changed on the host: its creation is
+		 * exclusive): without O_EXCL, open what is there, as
+		 * Linux's atomic open does. Bounded: a name that keeps
+		 * coming and going gets EEXIST. */
+		if (ret == -LINUX_EEXIST && !(flags & LINUX_O_EXCL) &&
+		    ++races < 4)
+			goto again;
 		if (ret < 0)
 			return ret;
 		/* A new file may be opened in any mode, whatever its

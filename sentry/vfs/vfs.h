@@ -100,13 +100,18 @@ struct inode_ops {
 	int (*unlink)(struct inode *dir, const char *name,
 		      struct inode *victim);
 	int (*rmdir)(struct inode *dir, const char *name, struct inode *victim);
-	/* Move olddir/oldname to newdir/newname (same super). flags:
+	/* Move olddir/oldname (which is moved) to newdir/newname (same
+	 * super), replacing victim (the inode newname names, or NULL when
+	 * absent; exchanged with it under RENAME_EXCHANGE). flags:
 	 * LINUX_RENAME_NOREPLACE/EXCHANGE. The VFS has checked: the source
 	 * exists, types are compatible (EISDIR/ENOTDIR), a replaced directory
 	 * target is the fs's to check for emptiness (ENOTEMPTY), the source is
-	 * not an ancestor of the target (EINVAL). */
+	 * not an ancestor of the target (EINVAL). moved and victim are
+	 * borrowed; a stacked filesystem calling its layer's rename may pass
+	 * NULL for both when that layer is tmpfs (which finds them itself). */
 	int (*rename)(struct inode *olddir, const char *oldname,
-		      struct inode *newdir, const char *newname,
+		      struct inode *moved, struct inode *newdir,
+		      const char *newname, struct inode *victim,
 		      unsigned flags);
 	/* Copy a symlink's target into buf (not NUL-terminated), at most size
 	 * bytes; returns its length. t is the reading task (may be NULL). */
@@ -325,9 +330,12 @@ struct file_ops {
 	 * task_wait_host_fd(). NULL or -1: none. */
 	int (*host_fd)(struct file *f);
 	/* A host fd with the file's content that mmap may map directly (the
-	 * host's page cache, nothing copied): only for content the sandbox
-	 * cannot change, valid while f is open. NULL or -1: none (mappings go
-	 * through the memory file's copy). */
+	 * host's page cache, nothing copied), valid while f is open. Only for
+	 * files whose every change goes through that same host file (writes
+	 * are pwrite on it or reach it through the gofer), so that the host's
+	 * pages are the only copy. A shared writable mapping is made from it
+	 * only when it is open O_RDWR. NULL or -1: none (mappings go through
+	 * the memory file's copy, written back through write). */
 	int (*mmap_fd)(struct file *f);
 	int (*fsync)(struct file *f, int datasync);
 	/* Last reference to the open file dropped: free f->priv. */
@@ -489,10 +497,14 @@ struct super *synth_super_new(const char *fstype, uint64_t magic);
 /* ------------------------------------------------------------------ */
 /* Mounting and init */
 
-/* Mount the root filesystem: the gofer's tree over gofer_fd, under an
- * overlay with a tmpfs upper layer when overlay is true. gofer_fd < 0:
- * an empty tmpfs root (tests). Call once, before any task exists. */
-int vfs_init(int gofer_fd, bool overlay);
+/* How the gofer's tree is the root: under an overlay with a tmpfs upper
+ * layer (writes stay in the sandbox's memory: runsc do), or itself,
+ * writable (writes reach the host: OCI containers) or read-only. */
+enum vfs_root_mode { VFS_ROOT_OVERLAY, VFS_ROOT_RW, VFS_ROOT_RO };
+/* Mount the root filesystem: the gofer's tree over gofer_fd as mode says.
+ * gofer_fd < 0: an empty tmpfs root (tests). Call once, before any task
+ * exists. */
+int vfs_init(int gofer_fd, enum vfs_root_mode mode);
 /* The gofer's root super vfs_init mounted (under the overlay or not), for
  * bind mounts through the same gofer; NULL without a gofer. */
 struct super *vfs_gofer_super(void);

@@ -116,13 +116,13 @@ st=$(it_run "$IT_WORK/dlf.out" "$IT_WORK/dlf.err" "$RUNSC" --debug-log="$dlf" do
 
 # runsc do -v HOST:SANDBOX[:ro] and --tmpfs: host paths inside the sandbox
 # (a directory and a single file), a scratch tmpfs; flags before CMD.
-mkdir -p vol
+mkdir -p vol volrw
 printf 'in a volume\n' >vol/v.txt
 st=$(it_run "$IT_WORK/vol.out" "$IT_WORK/vol.err" "$RUNSC" do -v "$IT_WORK/vol:/mnt/vol:ro" \
-	--volume="$IT_WORK/hello.txt:/etc/hello.txt" --tmpfs /scratch \
-	/bin/sh -c 'cat /mnt/vol/v.txt /etc/hello.txt; (echo x >/mnt/vol/new) 2>/dev/null || echo refused; echo t >/scratch/t && cat /scratch/t; grep -c " /mnt/vol 9p ro" /proc/mounts')
+	--volume="$IT_WORK/hello.txt:/etc/hello.txt" --tmpfs /scratch -v "$IT_WORK/volrw:/out" \
+	/bin/sh -c 'cat /mnt/vol/v.txt /etc/hello.txt; (echo x >/mnt/vol/new) 2>/dev/null || echo refused; echo t >/scratch/t && cat /scratch/t; grep -c " /mnt/vol 9p ro" /proc/mounts; echo result >/out/r')
 printf '%s\n' "in a volume" hello refused t 1 >vol.expected
-[ "$st" = 0 ] && cmp -s vol.out vol.expected && [ ! -e vol/new ] && it_pass do-volume ||
+[ "$st" = 0 ] && cmp -s vol.out vol.expected && [ ! -e vol/new ] && [ "$(cat volrw/r)" = result ] && it_pass do-volume ||
 	it_fail do-volume "status $st: $(diff vol.expected vol.out) $(head -n 3 "$IT_WORK/vol.err")"
 expect_error do-volume-bad 2 do -v relative:/x /bin/true
 expect_error do-volume-missing 2 do -v /no/such/dir:/x /bin/true

@@ -266,23 +266,85 @@ stderr: $(tail -n 5 run-user.err)"
 
 bundle b-ro '["sh", "-c", "echo x > /data/new.txt"]' true
 st=$(rs_run run-ro run --bundle "$IT_WORK/b-ro" ro1)
-[ "$st" != 0 ] && [ ! -e "$ROOTFS/data/new.txt" ] && it_pass root-readonly ||
-	it_fail root-readonly "status $st; $(ls "$ROOTFS/data")"
+[ "$st" != 0 ] && [ ! -e "$ROOTFS/data/new.txt" ] && grep -q "Read-only file system" run-ro.err &&
+	it_pass root-readonly ||
+	it_fail root-readonly "status $st; $(ls "$ROOTFS/data"); stderr: $(tail -n 3 run-ro.err)"
 
-# A writable root: writes work inside the container. (They stay in the
-# sandbox's in-memory overlay until the sentry's 9P client can write:
-# root.path itself is not checked.)
-bundle b-rw '["sh", "-c", "echo written > /data/new.txt && cat /data/new.txt"]' false
+# A writable root is root.path itself, as with runc: what the container
+# writes, creates, renames and removes is there on the host afterwards,
+# exactly, owned by the container's user.
+reset_data() {
+	rm -rf "$ROOTFS/data"
+	mkdir -p "$ROOTFS/data"
+	chmod 1777 "$ROOTFS/data"
+	printf 'from the image\n' >"$ROOTFS/data/file.txt"
+}
+host_view() { # what the host sees under root.path/data
+	(cd "$ROOTFS/data" && find . -mindepth 1 -printf '%p %y %m %n %u:%g %l\n' | sort &&
+		find . -type f ! -name big | sort | while read -r f; do echo "$f: $(cat "$f")"; done)
+}
+RW_SCRIPT='set -e; cd /data
+echo written > new.txt; cat new.txt
+mkdir -p d1/d2; echo moved > d1/m.txt; mv d1/m.txt d1/d2/m2.txt
+echo gone > gone.txt; rm gone.txt; mkdir empty; rmdir empty
+ln -s new.txt sl; ln new.txt hard; chmod 600 hard
+echo appended >> file.txt; mv d1 renamed; touch -d @1000000000 renamed/d2/m2.txt
+dd if=/dev/zero of=big bs=4096 count=300 2>/dev/null; truncate -s 5000 big
+ls -l renamed/d2/m2.txt | cut -c1-10; stat -c "%s %Y" big renamed/d2/m2.txt'
+json_str() { # STRING -> a JSON string
+	local v=${1//\\/\\\\}
+	v=${v//\"/\\\"}
+	printf '"%s"' "${v//$'\n'/\\n}"
+}
+bundle b-rw "[\"sh\", \"-c\", $(json_str "$RW_SCRIPT")]" false
+reset_data
 st=$(rs_run run-rw run --bundle "$IT_WORK/b-rw" rw1)
-[ "$st" = 0 ] && [ "$(cat run-rw.out)" = written ] &&
-	it_pass root-writable || it_fail root-writable "status $st, stdout: $(cat run-rw.out)
+host_view >run-rw.host
+want_out="written
+-rw-r--r--
+5000 $(stat -c %Y "$ROOTFS/data/big" 2>/dev/null)
+6 1000000000"
+want_host="./big f 644 1 root:root 
+./file.txt f 644 1 root:root 
+./hard f 600 2 root:root 
+./new.txt f 600 2 root:root 
+./renamed d 755 3 root:root 
+./renamed/d2 d 755 2 root:root 
+./renamed/d2/m2.txt f 644 1 root:root 
+./sl l 777 1 root:root new.txt
+./file.txt: from the image
+appended
+./hard: written
+./new.txt: written
+./renamed/d2/m2.txt: moved"
+[ "$st" = 0 ] && [ "$(cat run-rw.out)" = "$want_out" ] && [ "$(cat run-rw.host)" = "$want_host" ] &&
+	[ "$(stat -c %s "$ROOTFS/data/big")" = 5000 ] && [ "$(stat -c %Y "$ROOTFS/data/renamed/d2/m2.txt")" = 1000000000 ] &&
+	it_pass root-writable-reaches-host || it_fail root-writable-reaches-host "status $st, stdout:
+$(cat run-rw.out)
+host sees:
+$(cat run-rw.host)
+want:
+$want_host
 stderr: $(tail -n 5 run-rw.err)"
-rm -f "$ROOTFS/data/new.txt"
+
+# Files a non-root container user creates are that user's on the host.
+bundle b-rw-user '["sh", "-c", "echo mine > /data/u.txt && mkdir /data/ud && ln -s u.txt /data/ul && id -u"]' false
+sed -i 's/"user": {"uid": 0, "gid": 0}/"user": {"uid": 1000, "gid": 100}/' b-rw-user/config.json
+st=$(rs_run run-rw-user run --bundle "$IT_WORK/b-rw-user" rwu1)
+owners=$(stat -c '%n %u:%g' "$ROOTFS/data/u.txt" "$ROOTFS/data/ud" 2>&1; stat -c '%n %u:%g' -L "$ROOTFS/data/ul" 2>&1; stat -c '%u:%g' "$ROOTFS/data/ul" 2>&1)
+want="$ROOTFS/data/u.txt 1000:100
+$ROOTFS/data/ud 1000:100
+$ROOTFS/data/ul 1000:100
+1000:100"
+[ "$st" = 0 ] && [ "$owners" = "$want" ] && [ "$(cat run-rw-user.out)" = 1000 ] &&
+	it_pass root-writable-owner || it_fail root-writable-owner "status $st: $owners
+stderr: $(tail -n 5 run-rw-user.err)"
+reset_data
 
 # --- mounts, masked and read-only paths -----------------------------------
 # A read-only bind of a directory, one of a single file, a tmpfs with
 # flags, a masked file and directory, a read-only path, on a writable root.
-mkdir -p hostdir "$ROOTFS/data/secretdir" "$ROOTFS/data/rodir"
+mkdir -p hostdir hostrw "$ROOTFS/data/secretdir" "$ROOTFS/data/rodir"
 echo "from the host" >hostdir/a
 echo "a host file" >hostfile
 echo "secret" >"$ROOTFS/data/secret"
@@ -293,18 +355,24 @@ MOUNTS=',
 		{"destination": "/etc/host-file", "type": "none", "source": "../hostfile",
 		 "options": ["bind", "ro"]},
 		{"destination": "/run/t", "type": "tmpfs", "source": "tmpfs",
-		 "options": ["nosuid", "nodev", "noexec", "mode=1770", "size=1m"]}'
+		 "options": ["nosuid", "nodev", "noexec", "mode=1770", "size=1m"]},
+		{"destination": "/mnt/rw", "type": "bind", "source": "'$IT_WORK'/hostrw",
+		 "options": ["rbind", "rw"]}'
 PATHS=',
 		"maskedPaths": ["/data/secret", "/data/secretdir", "/no/such/path"],
 		"readonlyPaths": ["/data/rodir"]'
-bundle b-mounts '["sh", "-c", "cat /mnt/ro/a /etc/host-file; (echo x >/mnt/ro/b) 2>/dev/null || echo ro-refused; touch /run/t/y && stat -c %a /run/t; cp /bin/busybox /run/t/bb; /run/t/bb true 2>/dev/null || echo noexec-$?; cat /data/secret; ls /data/secretdir | wc -l; (echo z >/data/rodir/z) 2>/dev/null || echo rodir-refused; echo w >/data/w && echo root-writable"]' \
+bundle b-mounts '["sh", "-c", "cat /mnt/ro/a /etc/host-file; (echo x >/mnt/ro/b) 2>/dev/null || echo ro-refused; touch /run/t/y && stat -c %a /run/t; cp /bin/busybox /run/t/bb; /run/t/bb true 2>/dev/null || echo noexec-$?; cat /data/secret; ls /data/secretdir | wc -l; (echo z >/data/rodir/z) 2>/dev/null || echo rodir-refused; echo w >/data/w && echo root-writable; rm -rf /mnt/rw/d && echo v >/mnt/rw/v && mkdir /mnt/rw/d && mv /mnt/rw/v /mnt/rw/d/v2 && ls /mnt/rw/d"]' \
 	false / '"PATH=/bin"' '' "$MOUNTS" "$PATHS"
-printf '%s\n' "from the host" "a host file" ro-refused 1770 noexec-126 0 rodir-refused root-writable >mounts.expected
+printf '%s\n' "from the host" "a host file" ro-refused 1770 noexec-126 0 rodir-refused root-writable v2 >mounts.expected
 st=$(rs_run mounts run --bundle "$IT_WORK/b-mounts" mounts1)
 [ "$st" = 0 ] && cmp -s mounts.out mounts.expected && it_pass mounts-bind-tmpfs-masked-readonly ||
 	it_fail mounts-bind-tmpfs-masked-readonly "status $st: $(diff mounts.expected mounts.out) $(tail -n 3 mounts.err)"
 [ ! -e hostdir/b ] && [ "$(cat "$ROOTFS/data/secret")" = secret ] && [ ! -e "$ROOTFS/data/rodir/z" ] &&
 	it_pass mounts-host-untouched || it_fail mounts-host-untouched "$(ls hostdir "$ROOTFS/data/rodir")"
+# What the container wrote to the writable bind mount is on the host.
+[ "$(cat hostrw/d/v2 2>&1)" = v ] && [ ! -e hostrw/v ] && it_pass mounts-writable-bind-reaches-host ||
+	it_fail mounts-writable-bind-reaches-host "$(ls -lR hostrw)"
+rm -rf hostrw/d
 # The mount points were made in root.path, beneath it.
 [ -d "$ROOTFS/mnt/ro" ] && [ -f "$ROOTFS/etc/host-file" ] && it_pass mounts-mount-points ||
 	it_fail mounts-mount-points "$(ls -la "$ROOTFS" "$ROOTFS/etc" 2>&1 | head)"
@@ -505,6 +573,23 @@ if $runc_ok; then
 $(diff -u "cmp-$b.runc.out" "cmp-$b.runsc.out" | tail -n +3 | head -n 20)"
 		fi
 	done
+	# The writable root, side by side: what the host sees afterwards.
+	reset_data
+	rst=$(it_run cmp-rw.runc.out cmp-rw.runc.err "$RUNC" --root "$IT_WORK/runc-state" run --bundle "$IT_WORK/b-rw" cmp-rw)
+	host_view >cmp-rw.runc.host
+	reset_data
+	sst=$(rs_run cmp-rw.runsc run --bundle "$IT_WORK/b-rw" cmp-rw)
+	host_view >cmp-rw.runsc.host
+	reset_data
+	# (big's mtime is the clock's: the lines differ only there.)
+	if [ "$rst" = "$sst" ] && cmp -s <(sed '3d' cmp-rw.runc.out) <(sed '3d' cmp-rw.runsc.out) &&
+		cmp -s cmp-rw.runc.host cmp-rw.runsc.host; then
+		it_pass same-as-runc-writable-root
+	else
+		it_fail same-as-runc-writable-root "exit status: runc $rst, runsc $sst
+$(diff -u cmp-rw.runc.out cmp-rw.runsc.out | tail -n +3 | head -n 10)
+$(diff -u cmp-rw.runc.host cmp-rw.runsc.host | tail -n +3 | head -n 20)"
+	fi
 	# The lifecycle, side by side: state after create, then after kill.
 	for rt in runc runsc; do
 		if [ $rt = runc ]; then cmd=("$RUNC" --root "$IT_WORK/runc-state"); else cmd=("${RS[@]}"); fi

@@ -18,6 +18,7 @@
  *   compat_tmpdir()     makes a private directory under /tmp, chdirs into
  *                       it and removes it at exit (only in the process that
  *                       made it, so forked children that exit() do not).
+ *   compat_cat(path)    prints the first 64 bytes of path
  *   die_if(cond, what)  aborts the case with status 99 on setup failures
  *                       that make the rest meaningless.
  */
@@ -215,6 +216,22 @@ static inline void print_bytes(const char *label, const void *buf, long n)
 			printf("\\x%02x", p[i]);
 	}
 	printf("\"\n");
+}
+
+/* Print the first 64 bytes of path (or why it cannot be opened). */
+static inline void compat_cat(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("cat(%s) = -1 %s\n", path, errname(errno));
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	print_bytes(path, buf, n > 0 ? n : 0);
+	close(fd);
 }
 
 /* Line-buffer stdout even into a pipe, so that output written before a

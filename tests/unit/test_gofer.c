@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "abi/errno.h"
+#include "abi/stat.h"
 #include "abi/fcntl.h"
 #include "gofer/p9/p9.h"
 #include "gofer/server.h"
@@ -361,9 +362,9 @@ static void test_read(void **state)
 	assert_memory_equal(buf, big + 12345, 20000);
 	assert_int_equal(p9c_clunk(g.c, fid), 0);
 
-	/* The dialect's donated descriptor: a read-only regular file comes
-	 * with one, which reads the same bytes; a directory, or a file
-	 * opened for writing, does not. */
+	/* The dialect's donated descriptor: a regular file comes with one
+	 * of the access mode asked for, which reads the same bytes; a
+	 * directory does not. */
 	{
 		int hfd = -2;
 
@@ -387,7 +388,9 @@ static void test_read(void **state)
 		fid = walk(&g, "hello", NULL);
 		assert_int_equal(
 		    p9c_lopen(g.c, fid, LINUX_O_RDWR, NULL, NULL, &hfd), 0);
-		assert_int_equal(hfd, -1);
+		assert_true(hfd >= 0);
+		assert_int_equal(fcntl(hfd, F_GETFL) & O_ACCMODE, O_RDWR);
+		close(hfd);
 		assert_int_equal(p9c_clunk(g.c, fid), 0);
 	}
 
@@ -815,7 +818,8 @@ static void test_write_side(void **state)
 	dir = walk(&g, "rw", NULL);
 	assert_int_equal(p9c_walk(g.c, dir, 0, NULL, &f, NULL), 0);
 	assert_int_equal(
-	    p9c_lcreate(g.c, f, "new", LINUX_O_RDWR, 0640, 0, &q, NULL), 0);
+	    p9c_lcreate(g.c, f, "new", LINUX_O_RDWR, 0640, 0, &q, NULL, NULL),
+	    0);
 	assert_int_equal(q.type, P9_QTFILE);
 	assert_int_equal(p9c_write(g.c, f, 0, "abcdef", 6), 6);
 	assert_int_equal(p9c_read(g.c, f, 2, buf, 10), 4);
@@ -826,9 +830,9 @@ static void test_write_side(void **state)
 	assert_int_equal(a.size, 6);
 	/* Exclusive: a second create of the same name fails. */
 	assert_int_equal(p9c_walk(g.c, dir, 0, NULL, &f2, NULL), 0);
-	assert_int_equal(
-	    p9c_lcreate(g.c, f2, "new", LINUX_O_RDWR, 0640, 0, NULL, NULL),
-	    -LINUX_EEXIST);
+	assert_int_equal(p9c_lcreate(g.c, f2, "new", LINUX_O_RDWR, 0640, 0,
+				     NULL, NULL, NULL),
+			 -LINUX_EEXIST);
 	assert_int_equal(p9c_clunk(g.c, f2), 0);
 
 	/* setattr: size, mode, times. */
@@ -872,7 +876,8 @@ static void test_write_side(void **state)
 	/* lopen with O_TRUNC truncates. */
 	assert_int_equal(p9c_walk(g.c, dir, 0, NULL, &f, NULL), 0);
 	assert_int_equal(
-	    p9c_lcreate(g.c, f, "t", LINUX_O_WRONLY, 0644, 0, NULL, NULL), 0);
+	    p9c_lcreate(g.c, f, "t", LINUX_O_WRONLY, 0644, 0, NULL, NULL, NULL),
+	    0);
 	assert_int_equal(p9c_write(g.c, f, 0, "xyz", 3), 3);
 	assert_int_equal(p9c_read(g.c, f, 0, buf, 3), -LINUX_EBADF);
 	assert_int_equal(p9c_clunk(g.c, f), 0);
@@ -889,6 +894,87 @@ static void test_write_side(void **state)
 	stop(&g, 0);
 }
 
+/* Tmknod and Tlink, and the descriptor a Tlcreate donates. */
+static void test_mknod_link(void **state)
+{
+	struct gofer g;
+	struct p9_attr a;
+	struct p9_qid q;
+	struct stat st;
+	char p[PATH_MAX], buf[8];
+	uint32_t dir, f, l;
+	const char *names[1];
+	int hfd = -1;
+
+	start(&g, false, 65536);
+	dir = walk(&g, "rw", NULL);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "fifo", LINUX_S_IFIFO | 0640, 0, &q), 0);
+	snprintf(p, sizeof(p), "%s/rw/fifo", tree);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640); /* no umask applied */
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "sock", LINUX_S_IFSOCK | 0600, 0, NULL), 0);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "chr", LINUX_S_IFCHR | 0600, 0, NULL),
+	    -LINUX_EPERM);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "blk", LINUX_S_IFBLK | 0600, 0, NULL),
+	    -LINUX_EPERM);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "d", LINUX_S_IFDIR | 0600, 0, NULL),
+	    -LINUX_EINVAL);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "fifo", LINUX_S_IFIFO | 0600, 0, NULL),
+	    -LINUX_EEXIST);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "../x", LINUX_S_IFIFO | 0600, 0, NULL),
+	    -LINUX_EINVAL);
+
+	/* A created file comes with a read-write descriptor. */
+	assert_int_equal(p9c_walk(g.c, dir, 0, NULL, &f, NULL), 0);
+	assert_int_equal(
+	    p9c_lcreate(g.c, f, "src", LINUX_O_RDWR, 0644, 0, NULL, NULL, &hfd),
+	    0);
+	assert_true(hfd >= 0);
+	assert_int_equal(fcntl(hfd, F_GETFL) & O_ACCMODE, O_RDWR);
+	assert_int_equal(pwrite(hfd, "linked", 6, 0), 6);
+	close(hfd);
+
+	/* Links: the file, never a directory; the name must be new. */
+	assert_int_equal(p9c_link(g.c, dir, f, "dst"), 0);
+	assert_int_equal(p9c_getattr(g.c, f, P9_GETATTR_BASIC, &a), 0);
+	assert_int_equal(a.nlink, 2);
+	assert_int_equal(p9c_link(g.c, dir, f, "dst"), -LINUX_EEXIST);
+	assert_int_equal(p9c_link(g.c, dir, dir, "dirlink"), -LINUX_EPERM);
+	assert_int_equal(p9c_link(g.c, f, f, "x"), -LINUX_ENOTDIR);
+	assert_int_equal(p9c_link(g.c, dir, f, "a/b"), -LINUX_EINVAL);
+	assert_int_equal(p9c_clunk(g.c, f), 0);
+	/* A symlink is linked itself, not its target. */
+	assert_int_equal(p9c_symlink(g.c, dir, "sl", "/etc/passwd", 0, NULL),
+			 0);
+	names[0] = "sl";
+	assert_int_equal(p9c_walk(g.c, dir, 1, names, &l, NULL), 0);
+	assert_int_equal(p9c_link(g.c, dir, l, "sl2"), 0);
+	snprintf(p, sizeof(p), "%s/rw/sl2", tree);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(p9c_clunk(g.c, l), 0);
+	snprintf(p, sizeof(p), "%s/rw/dst", tree);
+	int fd = open(p, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "linked", 6);
+	close(fd);
+	static const char *const gone[] = {"fifo", "sock", "src",
+					   "dst",  "sl",   "sl2"};
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		assert_int_equal(p9c_unlinkat(g.c, dir, gone[i], 0), 0);
+	assert_int_equal(p9c_clunk(g.c, dir), 0);
+	stop(&g, 0);
+}
+
 static void test_read_only(void **state)
 {
 	struct gofer g;
@@ -901,11 +987,15 @@ static void test_read_only(void **state)
 	dir = walk(&g, "rw", NULL);
 	assert_int_equal(p9c_walk(g.c, dir, 0, NULL, &f, NULL), 0);
 	assert_int_equal(
-	    p9c_lcreate(g.c, f, "x", LINUX_O_RDWR, 0644, 0, NULL, NULL),
+	    p9c_lcreate(g.c, f, "x", LINUX_O_RDWR, 0644, 0, NULL, NULL, NULL),
 	    -LINUX_EROFS);
 	assert_int_equal(p9c_mkdir(g.c, dir, "x", 0755, 0, NULL), -LINUX_EROFS);
 	assert_int_equal(p9c_symlink(g.c, dir, "x", "y", 0, NULL),
 			 -LINUX_EROFS);
+	assert_int_equal(
+	    p9c_mknod(g.c, dir, "x", LINUX_S_IFIFO | 0600, 0, NULL),
+	    -LINUX_EROFS);
+	assert_int_equal(p9c_link(g.c, dir, f, "x"), -LINUX_EROFS);
 	assert_int_equal(p9c_unlinkat(g.c, g.root, "hello", 0), -LINUX_EROFS);
 	assert_int_equal(p9c_renameat(g.c, g.root, "hello", dir, "h"),
 			 -LINUX_EROFS);
@@ -954,8 +1044,9 @@ static void test_mounts(void **state)
 	assert_int_equal(p9c_clunk(g.c, f), 0);
 	/* Writable: a file made there is on the host. */
 	assert_int_equal(p9c_walk(g.c, d, 0, NULL, &f, NULL), 0);
-	assert_int_equal(
-	    p9c_lcreate(g.c, f, "made", LINUX_O_RDWR, 0644, 0, NULL, NULL), 0);
+	assert_int_equal(p9c_lcreate(g.c, f, "made", LINUX_O_RDWR, 0644, 0,
+				     NULL, NULL, NULL),
+			 0);
 	assert_int_equal(p9c_clunk(g.c, f), 0);
 	char made[PATH_MAX + 8];
 	snprintf(made, sizeof(made), "%s/made", sub);
@@ -997,6 +1088,7 @@ int main(void)
 	    cmocka_unit_test(test_fid_limit),
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_write_side),
+	    cmocka_unit_test(test_mknod_link),
 	    cmocka_unit_test(test_read_only),
 	    cmocka_unit_test(test_mounts),
 	};

@@ -79,7 +79,7 @@ static int setup(void **state)
 		_exit(127);
 	}
 	close(sv[1]);
-	assert_int_equal(vfs_init(sv[0], true), 0);
+	assert_int_equal(vfs_init(sv[0], VFS_ROOT_OVERLAY), 0);
 	struct mount *m = vfs_root_mount();
 	wc.root = (struct path){m, m->root};
 	wc.start = wc.root;

@@ -80,7 +80,7 @@ static int setup(void **state)
 {
 	static bool done;
 	if (!done) {
-		assert_int_equal(vfs_init(-1, false), 0);
+		assert_int_equal(vfs_init(-1, VFS_ROOT_RW), 0);
 		done = true;
 	}
 	T = calloc(1, sizeof(*T));

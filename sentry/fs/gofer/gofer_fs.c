@@ -1,17 +1,13 @@
-/* The gofer filesystem: the container's root served over 9P2000.L.
+/* The gofer filesystem: the container's root served over 9P2000.L. Its
+ * read side: mounting, lookup, open, read, listing, and the caches (see
+ * gofer_inode.h); the write side is gofer_write.c.
  *
- * Read-only, and the tree is taken not to change under the sandbox (as
- * gVisor's exclusive file access): so everything learnt from the gofer is
- * kept for the inode's life and each fact costs one round trip per
- * sandbox, not one per use. Every inode keeps one walked (unopened) fid;
- * the first open clones it and Tlopens the clone, and that opened fid is
- * shared by every later open of the inode (reads carry their offset). For
- * a regular file the gofer also hands over a host descriptor of it
- * (P9_VERSION_L_FD): reads are then a pread here, no round trip at all.
- * Attributes are fetched at lookup, a symlink's target at its first
- * readlink, a directory's listing at its first getdents, and names found
- * missing in a directory are remembered as missing. Writes reach the
- * overlay's upper layer instead. */
+ * The tree is taken not to change under the sandbox (as gVisor's
+ * exclusive file access): so everything learnt from the gofer is kept for
+ * the inode's life and each fact costs one round trip per sandbox, not
+ * one per use. Attributes are fetched at lookup, a symlink's target at
+ * its first readlink, a directory's listing at its first getdents, and
+ * names found missing in a directory are remembered as missing. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,36 +16,10 @@
 
 #include "abi/errno.h"
 #include "sentry/fs/gofer/gofer_fs.h"
-#include "sentry/fs/gofer/p9client.h"
+#include "sentry/fs/gofer/gofer_inode.h"
 #include "sentry/log.h"
 
-struct gofer_dirent {
-	char *name;
-	uint64_t ino;
-	unsigned dtype;
-};
-
-/* Names known to be absent from a directory: an open-addressed set that
- * stops growing at NEG_MAX (lookups beyond it just ask the gofer). */
 #define NEG_MAX 4096
-struct negset {
-	char **slot;
-	size_t cap, n;
-};
-
-struct gofer_inode {
-	uint32_t fid;  /* walked, never opened */
-	uint32_t ofid; /* opened for reading, when opened */
-	bool opened;
-	unsigned nopen; /* open files using ofid */
-	int hostfd;	/* donated with the open, or -1 */
-	char *link;	/* symlink target, once read */
-	/* directories */
-	struct gofer_dirent *ents;
-	size_t nents;
-	bool listed;
-	struct negset neg;
-};
 
 struct gofer_sb {
 	struct p9_client *c;
@@ -69,15 +39,12 @@ static const struct inode_ops gofer_iops;
 static const struct file_ops gofer_file_fops;
 static const struct file_ops gofer_dir_fops;
 
-static struct p9_client *CL(const struct inode *inode)
+struct p9_client *gofer_client(const struct inode *inode)
 {
 	return ((struct gofer_sb *)inode->sb->priv)->c;
 }
 
-static struct gofer_inode *GI(const struct inode *inode)
-{
-	return inode->priv;
-}
+#define CL gofer_client
 
 static size_t name_hash(const char *name)
 {
@@ -143,6 +110,76 @@ static void free_listing(struct gofer_inode *gi)
 	gi->nents = 0;
 }
 
+/* Forget name (linear probing: the rest of its cluster is put back so
+ * that no later name becomes unreachable). */
+static void neg_del(struct negset *ns, const char *name)
+{
+	size_t mask = ns->cap - 1, i;
+
+	if (!ns->n)
+		return;
+	for (i = name_hash(name) & mask; ns->slot[i]; i = (i + 1) & mask)
+		if (!strcmp(ns->slot[i], name))
+			break;
+	if (!ns->slot[i])
+		return;
+	free(ns->slot[i]);
+	ns->slot[i] = NULL;
+	ns->n--;
+	for (i = (i + 1) & mask; ns->slot[i]; i = (i + 1) & mask) {
+		char *moved = ns->slot[i];
+
+		ns->slot[i] = NULL;
+		neg_put(ns->slot, ns->cap, moved);
+	}
+}
+
+void gofer_neg_forget(struct inode *dir, const char *name)
+{
+	neg_del(&GI(dir)->neg, name);
+}
+
+void gofer_dir_added(struct inode *dir, const char *name,
+		     const struct inode *child)
+{
+	struct gofer_inode *gd = GI(dir);
+
+	neg_del(&gd->neg, name);
+	inode_touch_mtime(dir);
+	if (!gd->listed)
+		return;
+	/* Appended, as a new name comes last in a listing read afresh. Out
+	 * of memory: the listing is read again at the next getdents. */
+	struct gofer_dirent *e =
+	    realloc(gd->ents, (gd->nents + 1) * sizeof(*e));
+	char *copy = strdup(name);
+	if (e)
+		gd->ents = e;
+	if (!e || !copy) {
+		free(copy);
+		free_listing(gd);
+		gd->listed = false;
+		return;
+	}
+	gd->ents[gd->nents++] =
+	    (struct gofer_dirent){copy, child->ino, vfs_dtype(child->mode)};
+}
+
+void gofer_dir_removed(struct inode *dir, const char *name)
+{
+	struct gofer_inode *gd = GI(dir);
+
+	neg_add(&gd->neg, name);
+	inode_touch_mtime(dir);
+	for (size_t i = 0; gd->listed && i < gd->nents; i++) {
+		if (gd->ents[i].name && !strcmp(gd->ents[i].name, name)) {
+			free(gd->ents[i].name);
+			gd->ents[i].name = NULL;
+			return;
+		}
+	}
+}
+
 /* Give back the opened fid (and the host descriptor that came with it). */
 static void drop_open(struct inode *inode, struct gofer_inode *gi)
 {
@@ -152,6 +189,25 @@ static void drop_open(struct inode *inode, struct gofer_inode *gi)
 		nopened--;
 	}
 	if (gi->hostfd >= 0) {
+		close(gi->hostfd);
+		gi->hostfd = -1;
+		nhostfds--;
+	}
+}
+
+void gofer_set_open(struct inode *inode, uint32_t ofid, bool writable,
+		    int hostfd)
+{
+	struct gofer_inode *gi = GI(inode);
+
+	drop_open(inode, gi);
+	gi->ofid = ofid;
+	gi->opened = true;
+	gi->writable = writable;
+	gi->hostfd = hostfd;
+	nopened++;
+	if (gi->hostfd >= 0 && ++nhostfds > hostfds_max) {
+		/* Enough descriptors held: this file goes over 9P. */
 		close(gi->hostfd);
 		gi->hostfd = -1;
 		nhostfds--;
@@ -202,9 +258,37 @@ static struct timespec ts(uint64_t sec, uint64_t nsec)
 	return (struct timespec){.tv_sec = (time_t)sec, .tv_nsec = (long)nsec};
 }
 
-/* A new inode for the walked fid (owned by the inode from here on, also
- * on failure). */
-static int gofer_inode_new(struct super *sb, uint32_t fid, struct inode **out)
+static void apply_attr(struct inode *inode, const struct p9_attr *attr)
+{
+	inode->ino = attr->qid.path;
+	inode->mode = attr->mode;
+	inode->uid = attr->uid;
+	inode->gid = attr->gid;
+	inode->nlink = (uint32_t)attr->nlink;
+	inode->rdev = attr->rdev;
+	inode->size = attr->size;
+	inode->blksize = attr->blksize ? (uint32_t)attr->blksize : 4096;
+	inode->blocks = attr->blocks;
+	inode->atime = ts(attr->atime_sec, attr->atime_nsec);
+	inode->mtime = ts(attr->mtime_sec, attr->mtime_nsec);
+	inode->ctime = ts(attr->ctime_sec, attr->ctime_nsec);
+	inode->btime = (attr->valid & P9_GETATTR_BTIME)
+			   ? ts(attr->btime_sec, attr->btime_nsec)
+			   : inode->ctime;
+}
+
+int gofer_refresh(struct inode *inode)
+{
+	struct p9_attr attr;
+	int ret = p9c_getattr(CL(inode), GI(inode)->fid,
+			      P9_GETATTR_BASIC | P9_GETATTR_BTIME, &attr);
+
+	if (ret == 0)
+		apply_attr(inode, &attr);
+	return ret;
+}
+
+int gofer_inode_new(struct super *sb, uint32_t fid, struct inode **out)
 {
 	struct gofer_sb *gs = sb->priv;
 	struct p9_attr attr;
@@ -227,21 +311,7 @@ static int gofer_inode_new(struct super *sb, uint32_t fid, struct inode **out)
 	gi->fid = fid;
 	gi->hostfd = -1;
 	inode->priv = gi;
-	inode->ino = attr.qid.path;
-	inode->mode = attr.mode;
-	inode->uid = attr.uid;
-	inode->gid = attr.gid;
-	inode->nlink = (uint32_t)attr.nlink;
-	inode->rdev = attr.rdev;
-	inode->size = attr.size;
-	inode->blksize = attr.blksize ? (uint32_t)attr.blksize : 4096;
-	inode->blocks = attr.blocks;
-	inode->atime = ts(attr.atime_sec, attr.atime_nsec);
-	inode->mtime = ts(attr.mtime_sec, attr.mtime_nsec);
-	inode->ctime = ts(attr.ctime_sec, attr.ctime_nsec);
-	inode->btime = (attr.valid & P9_GETATTR_BTIME)
-			   ? ts(attr.btime_sec, attr.btime_nsec)
-			   : inode->ctime;
+	apply_attr(inode, &attr);
 	inode->i_op = &gofer_iops;
 	if (LINUX_S_ISREG(attr.mode))
 		inode->f_op = &gofer_file_fops;
@@ -254,7 +324,7 @@ static int gofer_inode_new(struct super *sb, uint32_t fid, struct inode **out)
 /* A super for tree aname of the gofer on c. NULL with *err on failure
  * (c is the caller's either way). */
 static struct super *gofer_super(struct p9_client *c, const char *aname,
-				 int *err)
+				 bool read_only, int *err)
 {
 	struct super *sb = super_new("9p", &gofer_sops, LINUX_V9FS_MAGIC);
 	struct gofer_sb *gs = calloc(1, sizeof(*gs));
@@ -266,7 +336,8 @@ static struct super *gofer_super(struct p9_client *c, const char *aname,
 	}
 	gs->c = c;
 	sb->priv = gs;
-	sb->flags |= SB_RDONLY;
+	if (read_only)
+		sb->flags |= SB_RDONLY;
 	uint32_t fid;
 	int ret = p9c_attach(c, aname, &fid, NULL);
 	struct inode *root = NULL;
@@ -286,12 +357,14 @@ static struct super *gofer_super(struct p9_client *c, const char *aname,
 	return sb;
 }
 
-struct super *goferfs_attach(struct super *sb, const char *aname, int *err)
+struct super *goferfs_attach(struct super *sb, const char *aname,
+			     bool read_only, int *err)
 {
-	return gofer_super(((struct gofer_sb *)sb->priv)->c, aname, err);
+	return gofer_super(((struct gofer_sb *)sb->priv)->c, aname, read_only,
+			   err);
 }
 
-struct super *goferfs_new(int gofer_fd, int *err)
+struct super *goferfs_new(int gofer_fd, bool read_only, int *err)
 {
 	struct p9_client *c = p9c_connect(gofer_fd, P9_MAX_MSIZE, err);
 	if (!c)
@@ -307,7 +380,7 @@ struct super *goferfs_new(int gofer_fd, int *err)
 		hostfds_max =
 		    rl.rlim_cur / 2 < 8192 ? (unsigned)rl.rlim_cur / 2 : 8192;
 	}
-	struct super *sb = gofer_super(c, "", err);
+	struct super *sb = gofer_super(c, "", read_only, err);
 	if (!sb)
 		p9c_close(c);
 	return sb;
@@ -350,41 +423,52 @@ static int gofer_readlink(struct inode *inode, struct task *t, char *buf,
 	return (int)len;
 }
 
+int gofer_open_fid(struct inode *inode, bool write)
+{
+	struct gofer_inode *gi = GI(inode);
+	if (gi->opened && (gi->writable || !write))
+		return 0;
+	struct p9_client *c = CL(inode);
+	uint32_t fid;
+	int hostfd = -1;
+	int ret = p9c_walk(c, gi->fid, 0, NULL, &fid, NULL);
+	if (ret < 0)
+		return ret;
+	uint32_t fl = write ? LINUX_O_RDWR : LINUX_O_RDONLY;
+	if (LINUX_S_ISDIR(inode->mode))
+		fl |= LINUX_O_DIRECTORY;
+	ret = p9c_lopen(c, fid, fl, NULL, NULL, &hostfd);
+	if (ret < 0) {
+		p9c_clunk(c, fid);
+		return ret;
+	}
+	/* A writable fid replaces a read-only one: it reads as well, and
+	 * every open file of the inode shares it. */
+	gofer_set_open(inode, fid, write, hostfd);
+	return 0;
+}
+
 static int gofer_open(struct inode *inode, struct file *f, struct task *t)
 {
 	/* Device nodes, FIFOs, sockets of the lower tree are not opened
 	 * through the gofer (a FIFO would block it); they have no file ops. */
 	if (!LINUX_S_ISREG(inode->mode) && !LINUX_S_ISDIR(inode->mode))
 		return 0;
-	struct gofer_inode *gi = GI(inode);
-	if (gi->opened) {
-		gi->nopen++;
-		return 0;
-	}
-	struct p9_client *c = CL(inode);
-	uint32_t fid;
-	int ret = p9c_walk(c, gi->fid, 0, NULL, &fid, NULL);
+	int ret = gofer_open_fid(inode, file_writable(f));
 	if (ret < 0)
 		return ret;
-	uint32_t fl = LINUX_O_RDONLY;
-	if (LINUX_S_ISDIR(inode->mode))
-		fl |= LINUX_O_DIRECTORY;
-	ret = p9c_lopen(c, fid, fl, NULL, NULL, &gi->hostfd);
-	if (ret < 0) {
-		p9c_clunk(c, fid);
-		return ret;
-	}
-	gi->ofid = fid;
-	gi->opened = true;
-	gi->nopen++;
-	nopened++;
-	if (gi->hostfd >= 0 && ++nhostfds > hostfds_max) {
-		/* Enough descriptors held: this file is read over 9P. */
-		close(gi->hostfd);
-		gi->hostfd = -1;
-		nhostfds--;
-	}
+	GI(inode)->nopen++;
 	return 0;
+}
+
+long gofer_host_io(int fd, bool write, void *buf, size_t n, loff_t pos)
+{
+	long ret;
+
+	do
+		ret = write ? pwrite(fd, buf, n, pos) : pread(fd, buf, n, pos);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -linux_errno_from_host(errno) : ret;
 }
 
 static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
@@ -396,11 +480,7 @@ static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
 	if (n > (1u << 30))
 		n = 1u << 30;
 	if (gi->hostfd >= 0) {
-		do
-			ret = pread(gi->hostfd, buf, n, *pos);
-		while (ret < 0 && errno == EINTR);
-		if (ret < 0)
-			ret = -linux_errno_from_host(errno);
+		ret = gofer_host_io(gi->hostfd, false, buf, n, *pos);
 	} else {
 		ret = p9c_read(CL(f->inode), gi->ofid, (uint64_t)*pos, buf,
 			       (uint32_t)n);
@@ -410,6 +490,8 @@ static long gofer_read(struct file *f, struct task *t, void *buf, size_t n,
 	return ret;
 }
 
+/* The donated descriptor: O_RDWR once some file of the inode was opened
+ * for writing, so that a shared writable mapping maps the host file. */
 static int gofer_mmap_fd(struct file *f)
 {
 	return GI(f->inode)->hostfd;
@@ -486,7 +568,8 @@ static int gofer_iterate(struct file *f, struct dir_context *ctx)
 		return 0;
 	for (size_t i = (size_t)ctx->pos - 2; i < go->nents; i++) {
 		struct gofer_dirent *e = &go->ents[i];
-		if (!dir_emit(ctx, e->name, strlen(e->name), e->ino, e->dtype))
+		if (e->name &&
+		    !dir_emit(ctx, e->name, strlen(e->name), e->ino, e->dtype))
 			return 0;
 		ctx->pos = (loff_t)i + 3;
 	}
@@ -497,23 +580,30 @@ static void gofer_release(struct file *f)
 {
 	struct gofer_inode *gi = GI(f->inode);
 
-	if (gi->nopen && --gi->nopen == 0 && nopened > OPENED_KEEP)
+	if (gi->nopen && --gi->nopen == 0 && nopened > OPENED_KEEP &&
+	    !gi->pinned)
 		drop_open(f->inode, gi);
-}
-
-static int gofer_fsync(struct file *f, int datasync)
-{
-	return 0;
 }
 
 static const struct inode_ops gofer_iops = {
     .lookup = gofer_lookup,
+    .create = gofer_create,
+    .mkdir = gofer_mkdir,
+    .mknod = gofer_mknod,
+    .symlink = gofer_symlink,
+    .link = gofer_link,
+    .unlink = gofer_unlink,
+    .rmdir = gofer_rmdir,
+    .rename = gofer_rename,
     .readlink = gofer_readlink,
+    .setattr = gofer_setattr,
+    .getattr = gofer_getattr,
     .open = gofer_open,
 };
 
 static const struct file_ops gofer_file_fops = {
     .read = gofer_read,
+    .write = gofer_write,
     .mmap_fd = gofer_mmap_fd,
     .fsync = gofer_fsync,
     .release = gofer_release,

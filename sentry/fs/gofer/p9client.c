@@ -2,6 +2,7 @@
 #include "sentry/fs/gofer/p9client.h"
 
 #include "abi/errno.h"
+#include "abi/fcntl.h"
 #include "sentry/profile.h"
 
 #include <pthread.h>
@@ -353,9 +354,14 @@ int p9c_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,
 }
 
 /* A donated descriptor is taken only if it is what the dialect promises:
- * a regular file open read-only. */
-static int take_donated(struct p9_client *c)
+ * a regular file open with the access mode asked for (LINUX_O_ACCMODE
+ * bits of the request). */
+static int take_donated(struct p9_client *c, uint32_t linux_open_flags)
 {
+	uint32_t acc = linux_open_flags & LINUX_O_ACCMODE;
+	int want = acc == LINUX_O_RDWR	   ? O_RDWR
+		   : acc == LINUX_O_WRONLY ? O_WRONLY
+					   : O_RDONLY;
 	int fd = c->donated;
 	struct stat st;
 
@@ -363,7 +369,7 @@ static int take_donated(struct p9_client *c)
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+	    (fcntl(fd, F_GETFL) & O_ACCMODE) == want)
 		return fd;
 	close(fd);
 	return -1;
@@ -387,7 +393,7 @@ int p9c_lopen(struct p9_client *c, uint32_t fid, uint32_t linux_open_flags,
 		if (iounit)
 			*iounit = r.iounit;
 		if (hostfd)
-			*hostfd = take_donated(c);
+			*hostfd = take_donated(c, linux_open_flags);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return ret;
@@ -544,7 +550,7 @@ long p9c_write(struct p9_client *c, uint32_t fid, uint64_t off, const void *buf,
 
 int p9c_lcreate(struct p9_client *c, uint32_t fid, const char *name,
 		uint32_t linux_open_flags, uint32_t mode, uint32_t gid,
-		struct p9_qid *qid, uint32_t *iounit)
+		struct p9_qid *qid, uint32_t *iounit, int *hostfd)
 {
 	struct p9_tlcreate t = {.fid = fid,
 				.name = p9_str_c(name),
@@ -564,6 +570,8 @@ int p9c_lcreate(struct p9_client *c, uint32_t fid, const char *name,
 			*qid = r.qid;
 		if (iounit)
 			*iounit = r.iounit;
+		if (hostfd)
+			*hostfd = take_donated(c, linux_open_flags);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return ret;
@@ -605,6 +613,39 @@ int p9c_symlink(struct p9_client *c, uint32_t dfid, const char *name,
 		ret = reply_bad(c);
 	if (ret == 0 && qid)
 		*qid = r.qid;
+	pthread_mutex_unlock(&c->mu);
+	return ret;
+}
+
+int p9c_mknod(struct p9_client *c, uint32_t dfid, const char *name,
+	      uint32_t mode, uint32_t gid, struct p9_qid *qid)
+{
+	struct p9_tmknod t = {
+	    .dfid = dfid, .name = p9_str_c(name), .mode = mode, .gid = gid};
+	struct p9_rmknod r;
+	int ret;
+
+	pthread_mutex_lock(&c->mu);
+	ret = rpc(c, p9_enc_tmknod(c->tbuf, c->msize, next_tag(c), &t),
+		  P9_RMKNOD);
+	if (ret == 0 && p9_dec_rmknod(c->rbuf, c->rlen, &r) < 0)
+		ret = reply_bad(c);
+	if (ret == 0 && qid)
+		*qid = r.qid;
+	pthread_mutex_unlock(&c->mu);
+	return ret;
+}
+
+int p9c_link(struct p9_client *c, uint32_t dfid, uint32_t fid, const char *name)
+{
+	struct p9_tlink t = {.dfid = dfid, .fid = fid, .name = p9_str_c(name)};
+	int ret;
+
+	pthread_mutex_lock(&c->mu);
+	ret =
+	    rpc(c, p9_enc_tlink(c->tbuf, c->msize, next_tag(c), &t), P9_RLINK);
+	if (ret == 0 && p9_dec_rlink(c->rbuf, c->rlen) < 0)
+		ret = reply_bad(c);
 	pthread_mutex_unlock(&c->mu);
 	return ret;
 }

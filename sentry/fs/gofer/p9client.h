@@ -66,8 +66,8 @@ int p9c_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,
 /* Open fid for I/O with Linux open flags (O_ACCMODE, O_TRUNC, O_APPEND,
  * O_DIRECTORY...; O_CREAT is not for lopen). qid and iounit may be NULL.
  * hostfd (may be NULL): set to a host descriptor of the opened file that
- * the gofer donated (P9_VERSION_L_FD: a regular file opened read-only;
- * the caller owns it), or -1. */
+ * the gofer donated (P9_VERSION_L_FD: a regular file, open with the
+ * access mode asked for; the caller owns it), or -1. */
 int p9c_lopen(struct p9_client *c, uint32_t fid, uint32_t linux_open_flags,
 	      struct p9_qid *qid, uint32_t *iounit, int *hostfd);
 
@@ -104,16 +104,26 @@ long p9c_write(struct p9_client *c, uint32_t fid, uint64_t off, const void *buf,
 /* Create and open name in directory fid: on success fid itself now stands
  * for the new open file (9P semantics; clone the directory first to keep
  * it). Always exclusive: -LINUX_EEXIST when name exists (the gofer never
- * creates through a symlink); O_CREAT/O_EXCL in the flags are implied. */
+ * creates through a symlink); O_CREAT/O_EXCL in the flags are implied.
+ * hostfd (may be NULL): the donated descriptor, as for p9c_lopen. */
 int p9c_lcreate(struct p9_client *c, uint32_t fid, const char *name,
 		uint32_t linux_open_flags, uint32_t mode, uint32_t gid,
-		struct p9_qid *qid, uint32_t *iounit);
+		struct p9_qid *qid, uint32_t *iounit, int *hostfd);
 
 int p9c_mkdir(struct p9_client *c, uint32_t dfid, const char *name,
 	      uint32_t mode, uint32_t gid, struct p9_qid *qid);
 
 int p9c_symlink(struct p9_client *c, uint32_t dfid, const char *name,
 		const char *target, uint32_t gid, struct p9_qid *qid);
+
+/* mode: S_IFIFO, S_IFSOCK or S_IFREG plus permission bits (the gofer
+ * makes no device nodes: EPERM). */
+int p9c_mknod(struct p9_client *c, uint32_t dfid, const char *name,
+	      uint32_t mode, uint32_t gid, struct p9_qid *qid);
+
+/* A new name in directory dfid for the (non-directory) file fid. */
+int p9c_link(struct p9_client *c, uint32_t dfid, uint32_t fid,
+	     const char *name);
 
 /* flags: 0 or P9_AT_REMOVEDIR. */
 int p9c_unlinkat(struct p9_client *c, uint32_t dfid, const char *name,

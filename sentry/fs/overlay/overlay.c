@@ -747,8 +747,12 @@ static int ovl_rmdir(struct inode *dir, const char *name, struct inode *victim)
 }
 
 static int ovl_rename(struct inode *olddir, const char *oldname,
-		      struct inode *newdir, const char *newname, unsigned flags)
+		      struct inode *moved, struct inode *newdir,
+		      const char *newname, struct inode *victim, unsigned flags)
 {
+	/* Looked up again below, as the merged view's children. */
+	(void)moved;
+	(void)victim;
 	struct inode *src, *dst = NULL;
 	int ret = ovl_lookup(olddir, oldname, &src);
 	if (ret < 0)
@@ -779,7 +783,7 @@ static int ovl_rename(struct inode *olddir, const char *oldname,
 	struct inode *uold = OI(olddir)->upper, *unew = OI(newdir)->upper;
 	/* A lower-only target has no upper entry; a whiteout there is
 	 * simply replaced by the rename. */
-	ret = uold->i_op->rename(uold, oldname, unew, newname,
+	ret = uold->i_op->rename(uold, oldname, NULL, unew, newname, NULL,
 				 flags & LINUX_RENAME_EXCHANGE);
 	if (ret < 0)
 		goto out;

@@ -313,9 +313,13 @@ static int tmpfs_rmdir(struct inode *dir, const char *name,
 }
 
 static int tmpfs_rename(struct inode *olddir, const char *oldname,
-			struct inode *newdir, const char *newname,
+			struct inode *moved, struct inode *newdir,
+			const char *newname, struct inode *victim,
 			unsigned flags)
 {
+	/* The entries name moved and victim: found there. */
+	(void)moved;
+	(void)victim;
 	struct tmpfs_dirent **opp, **npp;
 	struct tmpfs_dirent *oe = dir_find(olddir, oldname, &opp);
 	if (!oe)

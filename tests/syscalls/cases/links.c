@@ -20,21 +20,6 @@ static long nlink(const char *path)
 	return lstat(path, &st) == 0 ? (long)st.st_nlink : -1;
 }
 
-static void cat(const char *path)
-{
-	char buf[64];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0) {
-		printf("cat(%s) = -1 %s\n", path, errname(errno));
-		return;
-	}
-	n = read(fd, buf, sizeof(buf));
-	print_bytes(path, buf, n > 0 ? n : 0);
-	close(fd);
-}
-
 int main(void)
 {
 	char buf[8];
@@ -62,7 +47,7 @@ int main(void)
 	ssize_t n =
 	    RET("readlinkat(dirfd, s)", readlinkat(dfd, "s", b2, sizeof(b2)));
 	print_bytes("target", b2, n > 0 ? n : 0);
-	cat("s");
+	compat_cat("s");
 	ERR("symlink loop: open",
 	    (symlink("loop1", "loop2"), symlink("loop2", "loop1"),
 	     open("loop1", O_RDONLY)));
@@ -71,7 +56,7 @@ int main(void)
 	RET("nlink(f)", nlink("f"));
 	RET("link(f, h)", link("f", "h"));
 	RET("nlink(f) after link", nlink("f"));
-	cat("h");
+	compat_cat("h");
 	ERR("link(f, h) again", link("f", "h"));
 	ERR("link(missing, x)", link("missing", "x"));
 	RET("mkdir(dir)", mkdir("dir", 0755));
@@ -121,9 +106,9 @@ int main(void)
 	compat_write_file("g", "other");
 	RET("rename(f, f2)", rename("f", "f2"));
 	YESNO("f gone", access("f", F_OK) != 0);
-	cat("f2");
+	compat_cat("f2");
 	RET("rename(g, f2) replaces", rename("g", "f2"));
-	cat("f2");
+	compat_cat("f2");
 	RET("rename(f2, f2) same file", rename("f2", "f2"));
 	ERR("rename(missing, x)", rename("missing", "x"));
 	ERR("rename(f2, dir) file over dir", rename("f2", "dir"));
@@ -136,7 +121,7 @@ int main(void)
 	YESNO("dir gone", access("dir", F_OK) != 0);
 	ERR("rename(full, full/x/y) into itself", rename("full", "full/sub"));
 	RET("rename(f2, full/moved) across dirs", rename("f2", "full/moved"));
-	cat("full/moved");
+	compat_cat("full/moved");
 	RET("renameat(dirfd, full/moved, dirfd, back)",
 	    renameat(dfd, "full/moved", dfd, "back"));
 	RET("renameat2(RENAME_NOREPLACE) onto existing",
