@@ -25,7 +25,7 @@ static const char *const type_names[] = {
 
 struct spec {
 	enum spec_type type;
-	char tree[8];	/* bind: the gofer's aname */
+	char tree[16];	/* bind: the gofer's aname */
 	unsigned flags; /* MNT_* */
 	uint32_t mode, uid, gid;
 	char *dest;
@@ -271,9 +271,18 @@ static int apply_one(const struct walk_ctx *wc, struct super *gofer,
 	return ret;
 }
 
-int mount_spec_apply(struct super *gofer, char *err, size_t errlen)
+void mount_spec_clear(void)
 {
-	struct mount *rm = vfs_root_mount();
+	for (size_t i = 0; i < nspecs; i++)
+		free(specs[i].dest);
+	free(specs);
+	specs = NULL;
+	nspecs = 0;
+}
+
+int mount_spec_apply(struct mount *rm, struct super *gofer, char *err,
+		     size_t errlen)
+{
 	struct walk_ctx wc = {.root = {rm, rm->root}, .start = {rm, rm->root}};
 	int ret = 0;
 	size_t i;
@@ -285,10 +294,6 @@ int mount_spec_apply(struct super *gofer, char *err, size_t errlen)
 				 type_names[specs[i].type], specs[i].dest,
 				 linux_errno_msg(-ret));
 	}
-	for (i = 0; i < nspecs; i++)
-		free(specs[i].dest);
-	free(specs);
-	specs = NULL;
-	nspecs = 0;
+	mount_spec_clear();
 	return ret < 0 ? -1 : 0;
 }
