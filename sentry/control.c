@@ -21,9 +21,12 @@
 #include "sentry/kernel/signal.h"
 #include "sentry/kernel/task.h"
 #include "sentry/log.h"
+#include "sentry/vfs/container_root.h"
 #include "sentry/vfs/fs_context.h"
 
 static int listen_fd = -1;
+/* Containers that joined so far (the kernel lock guards it). */
+static int containers;
 
 /* One line to runsc exec; it may be gone (then nothing happens). */
 static void reply(int conn, const char *fmt, ...)
@@ -96,6 +99,13 @@ static void *kill_main(void *arg)
 		}
 		klock_release();
 	}
+	/* A joined container's monitor is gone (killed, or the container
+	 * deleted): so is the container, as its pid namespace would be. */
+	klock_acquire();
+	struct thread_group *tg = tg_lookup(k->pid);
+	if (tg && tg->exec_conn == k->conn && tg->container_init)
+		kill_container(tg->container);
+	klock_release();
 	close(k->fd);
 	free(k);
 	return NULL;
@@ -161,20 +171,24 @@ static int read_full(int fd, void *buf, size_t n)
 }
 
 struct request {
-	char *buf; /* the fields, owned */
+	bool container; /* CONTROL_MAGIC_CONTAINER: a joining container */
+	bool read_only; /* its root */
+	char **mounts;	/* its --mount specs, NULL-terminated */
+	char *buf;	/* the fields, owned */
 	uint32_t uid, gid;
 	uint32_t groups[32];
 	int ngroups;
 	const char *cwd;
 	char **argv, **envp; /* NULL-terminated, pointing into buf */
-	int fds[3];
+	int fds[4];	     /* stdin, stdout, stderr; a container's gofer */
 };
 
 static void request_free(struct request *r)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (r->fds[i] >= 0)
 			close(r->fds[i]);
+	free(r->mounts);
 	free(r->argv);
 	free(r->envp);
 	free(r->buf);
@@ -237,12 +251,25 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 	const char *g;
 	int nfds;
 
-	n = scm_recv(conn, head, sizeof(head), r->fds, 3, &nfds);
+	n = scm_recv(conn, head, sizeof(head), r->fds, 4, &nfds);
 	if (n > 0 && n < (ssize_t)sizeof(head) &&
 	    read_full(conn, head + n, sizeof(head) - n) == 0)
 		n = sizeof(head);
-	if (n != sizeof(head) || memcmp(head, CONTROL_MAGIC, 4)) {
+	r->container =
+	    n == sizeof(head) && !memcmp(head, CONTROL_MAGIC_CONTAINER, 4);
+	if (n != sizeof(head) ||
+	    (memcmp(head, CONTROL_MAGIC, 4) && !r->container)) {
 		snprintf(msg, size, "malformed request");
+		return -1;
+	}
+	if (!r->container && r->fds[3] >= 0) {
+		/* More than runsc exec passes: not ours to keep. */
+		close(r->fds[3]);
+		r->fds[3] = -1;
+	}
+	if (r->container && r->fds[3] < 0) {
+		snprintf(msg, size,
+			 "a container request must pass its gofer's socket");
 		return -1;
 	}
 	memcpy(&len, head + 4, 4);
@@ -286,8 +313,15 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 	r->cwd = field(&p, end);
 	r->argv = strings(&p, end);
 	r->envp = r->argv ? strings(&p, end) : NULL;
+	if (r->container && r->envp) {
+		const char *mode = field(&p, end);
+
+		r->read_only = mode && !strcmp(mode, "ro");
+		if (mode && (r->read_only || !strcmp(mode, "rw")))
+			r->mounts = strings(&p, end);
+	}
 	if (!r->cwd || r->cwd[0] != '/' || !r->argv || !r->argv[0] ||
-	    !r->envp || p != end) {
+	    !r->envp || (r->container && !r->mounts) || p != end) {
 		snprintf(msg, size, "malformed request");
 		return -1;
 	}
@@ -298,7 +332,8 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 static void *exec_main(void *arg)
 {
 	int conn = (int)(intptr_t)arg;
-	struct request r = {.fds = {-1, -1, -1}};
+	struct request r = {.fds = {-1, -1, -1, -1}};
+	struct mount *root = NULL;
 	struct task *t = NULL;
 	char msg[512];
 	int status;
@@ -309,15 +344,36 @@ static void *exec_main(void *arg)
 		return NULL;
 	}
 	klock_acquire();
+	if (r.container && init_tg && !init_tg->zombie) {
+		root = container_root_new(r.fds[3], r.read_only, r.mounts, msg,
+					  sizeof(msg));
+		r.fds[3] = -1; /* taken */
+		if (!root) {
+			klock_release();
+			request_free(&r);
+			refuse(conn, msg);
+			return NULL;
+		}
+	}
 	if (init_tg && !init_tg->zombie)
 		t = process_new(r.fds);
-	memset(r.fds, -1, sizeof(r.fds)); /* process_new took them */
+	memset(r.fds, -1, 3 * sizeof(r.fds[0])); /* process_new took them */
 	if (!t) {
 		klock_release();
 		request_free(&r);
 		refuse(conn,
 		       init_tg ? "out of memory" : "the sandbox has ended");
 		return NULL;
+	}
+	if (root) {
+		/* Its own tree and its own number: what it forks stays in
+		 * it, and dies with its init. */
+		struct path top = {root, root->root};
+
+		fs_context_set_root(t->fs, &top);
+		fs_context_set_cwd(t->fs, &top);
+		t->tg->container = ++containers;
+		t->tg->container_init = true;
 	}
 	snprintf(msg, sizeof(msg), "task-%d", t->tid);
 	pthread_setname_np(pthread_self(), msg);

@@ -22,6 +22,17 @@
  *              "exited STATUS"   it is gone; STATUS is its wait status
  *                                (exit code << 8, or the killing signal)
  *
+ * A container joining the sandbox (a pod's next container) is asked for
+ * the same way with "RSC1" instead of "RSX1", after the environment the
+ * fields "ro" or "rw" (its root) and a count and that many --mount
+ * arguments (sentry/vfs/mount_spec.h), and a fourth descriptor: the socket
+ * of the gofer serving its root and bind mounts. Its process is then the
+ * container's init: it gets a file tree of its own (container_root.h),
+ * what it forks belongs to the container, and when it ends, or the
+ * connection does (its monitor was killed, the container deleted), every
+ * process of the container is killed, as at a pid namespace's end. Pid
+ * numbers, hostname, IPC and network are the sandbox's, shared.
+ *
  * Such a process has no parent in the sandbox (getppid() is 0, as for a
  * process runc execs into a container's pid namespace); its children go
  * to init when it exits, and it is reaped as soon as it has said so.
@@ -29,8 +40,9 @@
 #ifndef SENTRY_CONTROL_H
 #define SENTRY_CONTROL_H
 
-#define CONTROL_MAGIC	    "RSX1"
-#define CONTROL_MAX_REQUEST (1u << 20)
+#define CONTROL_MAGIC		"RSX1"
+#define CONTROL_MAGIC_CONTAINER "RSC1"
+#define CONTROL_MAX_REQUEST	(1u << 20)
 
 /* Serve listen_fd from a thread of its own (after the init task exists).
  * Returns 0 or -errno. */

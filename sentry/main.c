@@ -357,7 +357,8 @@ int main(int argc, char **argv)
 	if (procfs_mount() < 0)
 		log_warn("cannot mount /proc");
 	log_debug("boot: mounts");
-	if (mount_spec_apply(vfs_gofer_super(), msg, sizeof(msg)) < 0) {
+	if (mount_spec_apply(vfs_root_mount(), vfs_gofer_super(), msg,
+			     sizeof(msg)) < 0) {
 		fprintf(stderr, "runsc-sentry: %s\n", msg);
 		return 125;
 	}

@@ -316,6 +316,19 @@ void exit_siginfo(const struct thread_group *tg, struct linux_siginfo *info)
 	}
 }
 
+void kill_container(int id)
+{
+	struct thread_group *tg;
+	int i = 0;
+
+	while ((tg = tg_iter(&i)))
+		if (tg->container == id && !tg->zombie) {
+			struct linux_siginfo info = {.signo = LINUX_SIGKILL,
+						     .code = LINUX_SI_KERNEL};
+			send_signal_group(tg, LINUX_SIGKILL, &info);
+		}
+}
+
 /* The process is gone: tell the parent, hand the children to init. */
 static void tg_became_zombie(struct thread_group *tg)
 {
@@ -323,6 +336,8 @@ static void tg_became_zombie(struct thread_group *tg)
 	struct linux_siginfo info;
 
 	tg->zombie = true;
+	if (tg->container_init)
+		kill_container(tg->container);
 	/* Orphans go to init (pid 1), which reaps them. */
 	while ((c = tg->children)) {
 		tg->children = c->sibling;

@@ -105,7 +105,17 @@ struct thread_group {
 	 * control connection told its exit status, then it is reaped; -1
 	 * for every other process. */
 	int exec_conn;
+	/* Which container of the sandbox the process belongs to: 0 the first
+	 * (its init is the sandbox's), N the N-th that joined it (a pod's
+	 * next container, sentry/control.h); inherited at fork. */
+	int container;
+	/* The joined container's init: when it ends, every process of its
+	 * container is killed, as at the end of a pid namespace. */
+	bool container_init;
 };
+
+/* SIGKILL every live process of container id. Kernel lock held. */
+void kill_container(int id);
 
 struct task {
 	/* public */

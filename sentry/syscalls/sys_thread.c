@@ -86,6 +86,7 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack,
 		tg->sid = t->tg->sid;
 		tg->exit_signal = flags & CSIGNAL;
 		memcpy(tg->rlim, t->tg->rlim, sizeof(tg->rlim));
+		tg->container = t->tg->container;
 		tg->exe_path = t->tg->exe_path ? strdup(t->tg->exe_path) : NULL;
 		if (flags & LCLONE_SIGHAND) {
 			tg->sighand = t->tg->sighand;

@@ -368,6 +368,23 @@ int vfs_mount_root(struct super *sb)
 	return 0;
 }
 
+struct mount *vfs_mount_detached(struct super *sb)
+{
+	if (!sb->root)
+		return NULL;
+	struct mount *m = mount_new(sb, sb->root, sb->fstype);
+	if (m)
+		mount_link(m);
+	return m;
+}
+
+struct mount *vfs_mount_ns_root(struct mount *m)
+{
+	while (m && m->parent)
+		m = m->parent;
+	return m;
+}
+
 int vfs_mount_on(const struct path *mp, struct super *sb, const char *source)
 {
 	if (!sb->root)

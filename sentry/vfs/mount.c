@@ -4,7 +4,11 @@
 
 int vfs_mount_at(const char *path, struct super *sb)
 {
-	struct mount *rm = vfs_root_mount();
+	return vfs_mount_at_in(vfs_root_mount(), path, sb);
+}
+
+int vfs_mount_at_in(struct mount *rm, const char *path, struct super *sb)
+{
 	if (!rm)
 		return -LINUX_ENOENT;
 	struct walk_ctx wc = {.root = {rm, rm->root}, .start = {rm, rm->root}};

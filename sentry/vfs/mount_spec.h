@@ -28,12 +28,17 @@
  * 0, or -1 with a message naming what is wrong in err[errlen]. */
 int mount_spec_add(const char *arg, char *err, size_t errlen);
 
-/* Make the remembered mounts, in order, over the tree vfs_init, devfs and
- * procfs made; kernel lock held. gofer: the root's gofer super (bind
+/* Make the remembered mounts, in order, in the tree whose root mount is
+ * root (the sandbox's, after vfs_init, devfs and procfs; or a joined
+ * container's); kernel lock held. gofer: that tree's gofer super (bind
  * mounts attach through its connection; NULL: none may be asked). 0, or
  * -1 with a message naming the mount in err[errlen]. Frees what
  * mount_spec_add kept either way. */
 struct super;
-int mount_spec_apply(struct super *gofer, char *err, size_t errlen);
+struct mount;
+/* Forget the remembered mounts (mount_spec_apply does too). */
+void mount_spec_clear(void);
+int mount_spec_apply(struct mount *root, struct super *gofer, char *err,
+		     size_t errlen);
 
 #endif

@@ -511,6 +511,13 @@ struct super *vfs_gofer_super(void);
 /* Mount sb at an absolute path (created as a directory when missing).
  * Takes a reference on sb. For devfs_mount()/procfs_mount(). */
 int vfs_mount_at(const char *path, struct super *sb);
+/* The same under another tree's root mount (vfs_mount_detached). */
+int vfs_mount_at_in(struct mount *root, const char *path, struct super *sb);
+/* sb as the root of a tree of its own, apart from the sandbox's (a joined
+ * container's root: its tasks' fs root). NULL on out-of-memory. */
+struct mount *vfs_mount_detached(struct super *sb);
+/* The root mount of the tree m is in (the sandbox's or a detached one). */
+struct mount *vfs_mount_ns_root(struct mount *m);
 /* Mount sb with a given root mount (for tests / before vfs_init). */
 int vfs_mount_root(struct super *sb);
 /* Mount sb on a resolved directory. */

@@ -178,6 +178,11 @@ static int devfs_populate(const struct walk_ctx *wc)
 
 int devfs_mount(void)
 {
+	return devfs_mount_in(vfs_root_mount());
+}
+
+int devfs_mount_in(struct mount *rm)
+{
 	/* Device nodes and FIFOs on any filesystem open through us. */
 	vfs_chrdev_open_hook = devfs_chr_open;
 	pipe_install_hooks();
@@ -186,12 +191,11 @@ int devfs_mount(void)
 	struct super *sb = tmpfs_new(0755);
 	if (!sb)
 		return -LINUX_ENOMEM;
-	int r = vfs_mount_at("/dev", sb);
+	int r = vfs_mount_at_in(rm, "/dev", sb);
 	if (r < 0) {
 		log_warn("devfs: mount at /dev: %s", linux_errno_name(-r));
 		return r;
 	}
-	struct mount *rm = vfs_root_mount();
 	struct walk_ctx wc = {.root = {rm, rm->root}, .start = {rm, rm->root}};
 	r = devfs_populate(&wc);
 	if (r < 0) {
@@ -201,7 +205,7 @@ int devfs_mount(void)
 	struct super *shm = tmpfs_new(01777);
 	if (!shm)
 		return -LINUX_ENOMEM;
-	r = vfs_mount_at("/dev/shm", shm);
+	r = vfs_mount_at_in(rm, "/dev/shm", shm);
 	if (r < 0)
 		log_warn("devfs: mount tmpfs at /dev/shm: %s",
 			 linux_errno_name(-r));

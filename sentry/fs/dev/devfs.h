@@ -19,6 +19,9 @@
  * layer's). Call once after vfs_init(), before the first task runs. 0 or
  * -LINUX_Exxx. */
 int devfs_mount(void);
+/* The same in the tree whose root mount is root (a joined container's:
+ * vfs_mount_detached). */
+int devfs_mount_in(struct mount *root);
 
 /* The file operations of the character device rdev (LINUX_MKDEV
  * encoding) when it is one of the memory devices above, else NULL. For

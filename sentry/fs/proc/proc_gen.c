@@ -14,6 +14,7 @@
 #include "sentry/fs/pipe/pipebuf.h"
 #include "sentry/kernel/task.h"
 #include "sentry/kernel/version.h"
+#include "sentry/vfs/fs_context.h"
 #include "sentry/vfs/vfs.h"
 
 struct proc_host_facts proc_host = {
@@ -416,8 +417,12 @@ static void mount_root(const struct mount *m, char *buf, size_t size)
 		snprintf(buf, size, "/");
 }
 
-static long gen_mounts(char **out, bool info)
+/* The mounts of t's tree (its container's: a joined container's tree is
+ * apart from the sandbox's), as Linux lists a mount namespace's. */
+static long gen_mounts(struct task *t, char **out, bool info)
 {
+	struct mount *ns =
+	    t && t->fs ? vfs_mount_ns_root(t->fs->root.mnt) : vfs_root_mount();
 	int n;
 	struct mount **a = sorted_mounts(&n);
 	if (!a)
@@ -432,7 +437,8 @@ static long gen_mounts(char **out, bool info)
 	struct obuf b = {0};
 	for (int i = 0; i < n; i++) {
 		struct mount *m = a[i];
-		if (mount_point(m, path, VFS_PATH_MAX) < 0)
+		if (vfs_mount_ns_root(m) != ns ||
+		    mount_point(m, path, VFS_PATH_MAX) < 0)
 			continue;
 		char ro[32];
 		snprintf(ro, sizeof(ro), "%s%s%s%s",
@@ -482,10 +488,10 @@ static long gen_mounts(char **out, bool info)
 
 long proc_gen_mounts(struct task *t, void *arg, char **out)
 {
-	return gen_mounts(out, false);
+	return gen_mounts(t, out, false);
 }
 
 long proc_gen_mountinfo(struct task *t, void *arg, char **out)
 {
-	return gen_mounts(out, true);
+	return gen_mounts(t, out, true);
 }
