@@ -32,14 +32,8 @@
 #include "runsc/hooks.h"
 #include "runsc/oci_spec.h"
 #include "runsc/mounts.h"
+#include "runsc/pod.h"
 #include "runsc/sandbox.h"
-
-/* What the monitor tells create, in one write (atomic: < PIPE_BUF). */
-struct ready_msg {
-	int ok;
-	pid_t sentry, gofer;
-	char msg[2048];
-};
 
 struct create_opts {
 	const char *id;
@@ -62,28 +56,12 @@ static void on_sigchld(int sig)
 	(void)sig;
 }
 
-static void write_exit_file(const char *dir, int status)
-{
-	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/exit", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.exit.tmp", dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	dprintf(fd, "%d\n", status);
-	close(fd);
-	if (rename(tmp, path) < 0)
-		unlink(tmp);
-}
-
-/* The monitor: never returns. sync_fd gets one struct ready_msg. */
+/* The monitor: never returns. sync_fd gets one struct monitor_ready. */
 static void monitor_main(const struct globals *g, const struct container *c,
 			 struct sandbox_config *cfg, int sync_fd,
 			 bool foreground, int console)
 {
-	struct ready_msg m = {0};
+	struct monitor_ready m = {0};
 	struct sigaction sa = {0};
 	struct rerr e = {{0}};
 	char fifo_path[PATH_MAX + 16];
@@ -190,7 +168,7 @@ static void monitor_main(const struct globals *g, const struct container *c,
 			"signal %d; the container is stopped",
 			c->id, (int)sb.sentry, status - 128);
 out:
-	write_exit_file(c->dir, status);
+	container_write_exit(c->dir, status);
 	_exit(status);
 
 fail:
@@ -311,7 +289,9 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	    .log_fd = -1, .release_fd = -1, .control_fd = -1};
 	struct oci_spec *spec = NULL;
 	struct container_mounts mounts = {0};
-	struct ready_msg m;
+	struct container pod = {0}; /* the sandbox joined, if any */
+	const char *sandbox_id;
+	struct monitor_ready m;
 	struct json_object *state;
 	struct stat st;
 	int sync[2] = {-1, -1}, console = -1;
@@ -329,6 +309,18 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		return -1;
 	if (check_supported(g, spec, o, e) < 0)
 		goto fail_spec;
+	if ((sandbox_id = pod_sandbox_id(spec))) {
+		struct rerr le;
+		bool loaded = container_load(g, sandbox_id, &pod, &le) == 0;
+
+		if (!loaded || pod.status == CONTAINER_STOPPED) {
+			rerr_set(e, 0,
+				 "config.json: annotations: "
+				 "io.kubernetes.cri.sandbox-id: %s",
+				 loaded ? "that container is stopped" : le.msg);
+			goto fail_spec;
+		}
+	}
 	if (spec->root.path[0] == '/')
 		snprintf(rootfs_rel, sizeof(rootfs_rel), "%s", spec->root.path);
 	else
@@ -429,6 +421,9 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	}
 	if (pid == 0) {
 		close(sync[0]);
+		if (sandbox_id)
+			pod_monitor_main(g, c, &pod, spec, &cfg, sync[1],
+					 o->foreground, console);
 		monitor_main(g, c, &cfg, sync[1], o->foreground, console);
 	}
 	close(sync[1]);
@@ -475,6 +470,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	free(user);
 	free_strv(rlimits);
 	container_mounts_free(&mounts);
+	container_free(&pod);
 	oci_spec_free(spec);
 	return 0;
 
@@ -502,6 +498,7 @@ fail_dir:
 	}
 	container_free(c);
 fail_spec:
+	container_free(&pod);
 	container_mounts_free(&mounts);
 	oci_spec_free(spec);
 	return -1;

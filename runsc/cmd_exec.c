@@ -27,34 +27,6 @@
 #include "runsc/control.h"
 #include "sentry/control.h"
 
-/* The request's fields, NUL-separated. */
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void put(struct buf *b, const char *s)
-{
-	size_t k = strlen(s) + 1;
-
-	if (b->n + k > b->cap) {
-		b->cap = (b->n + k) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			abort();
-	}
-	memcpy(b->p + b->n, s, k);
-	b->n += k;
-}
-
-static void put_num(struct buf *b, unsigned long long v)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%llu", v);
-	put(b, s);
-}
-
 /* What to run, from --process or from the flags and arguments. */
 struct proc {
 	unsigned long long uid, gid;
@@ -158,121 +130,6 @@ static int load_process(const char *path, struct proc *p, struct rerr *e)
 		}
 	}
 	return 0;
-}
-
-/* Send the request with stdio (its stdin, stdout and stderr). */
-static int send_request(int sock, const struct proc *p, const int stdio[3],
-			struct rerr *e)
-{
-	struct buf b = {0};
-	char head[8];
-	uint32_t len;
-	size_t off = 0;
-
-	put_num(&b, p->uid);
-	put_num(&b, p->gid);
-	put(&b, p->groups);
-	put(&b, p->cwd ? p->cwd : "/");
-	put_num(&b, p->argc);
-	for (size_t i = 0; i < p->argc; i++)
-		put(&b, p->argv[i]);
-	put_num(&b, p->envc);
-	for (size_t i = 0; i < p->envc; i++)
-		put(&b, p->envp[i]);
-	if (b.n > CONTROL_MAX_REQUEST) {
-		free(b.p);
-		return rerr_set(e, 0,
-				"exec: arguments and environment too "
-				"long");
-	}
-	len = (uint32_t)b.n;
-	memcpy(head, CONTROL_MAGIC, 4);
-	memcpy(head + 4, &len, 4);
-	if (scm_send(sock, head, sizeof(head), stdio, 3, MSG_NOSIGNAL) !=
-	    sizeof(head)) {
-		free(b.p);
-		return rerr_set(e, errno, "exec: sending the request");
-	}
-	while (off < b.n) {
-		ssize_t r = send(sock, b.p + off, b.n - off, MSG_NOSIGNAL);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			free(b.p);
-			return rerr_set(e, errno, "exec: sending the request");
-		}
-		off += (size_t)r;
-	}
-	free(b.p);
-	return 0;
-}
-
-/* The next reply line into line (NUL-terminated, no newline); -1 at EOF. */
-static int read_line(int sock, char *line, size_t size)
-{
-	size_t n = 0;
-
-	for (;;) {
-		char ch;
-		ssize_t r = read(sock, &ch, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		if (ch == '\n')
-			break;
-		if (n + 1 < size)
-			line[n++] = ch;
-	}
-	line[n] = 0;
-	return 0;
-}
-
-/* Signals to this process (or the stand-in) go on to the sandboxed one,
- * as "kill SIG" lines. */
-static int fwd_sock = -1;
-
-static void forward(int sig)
-{
-	char line[16] = "kill ";
-	int n = 5, saved = errno;
-
-	if (sig >= 10)
-		line[n++] = (char)('0' + sig / 10);
-	line[n++] = (char)('0' + sig % 10);
-	line[n++] = '\n';
-	(void)!send(fwd_sock, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-	errno = saved;
-}
-
-static void forward_signals(int sock)
-{
-	struct sigaction sa = {.sa_handler = forward};
-
-	fwd_sock = sock;
-	sigemptyset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (!signal_forwardable(sig))
-			continue;
-		sigaction(sig, &sa, NULL); /* EINVAL for glibc's own: fine */
-	}
-}
-
-/* Wait for "exited STATUS": the exit code as a shell reports it. When
- * the sandbox goes away first (its init ended: every process in it is
- * killed, as in a pid namespace), that is SIGKILL's 137. */
-static int wait_exit(int sock)
-{
-	char line[600];
-	int st;
-
-	while (read_line(sock, line, sizeof(line)) == 0)
-		if (sscanf(line, "exited %d", &st) == 1)
-			return (st & 0x7f) ? 128 + (st & 0x7f)
-					   : (st >> 8) & 0xff;
-	return 128 + SIGKILL;
 }
 
 static const char *process_flag, *pid_file_flag, *cwd_flag, *user_flag,
@@ -395,14 +252,29 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 		stdio[0] = stdio[1] = stdio[2] = tty;
 	}
 	sock = control_connect(c.dir, e);
-	if (sock < 0 || send_request(sock, &p, stdio, e) < 0)
+	if (sock < 0)
 		goto out;
-	if (read_line(sock, line, sizeof(line)) < 0) {
+	{
+		struct control_request r = {
+		    .uid = p.uid,
+		    .gid = p.gid,
+		    .groups = p.groups,
+		    .cwd = p.cwd,
+		    .argv = p.argv,
+		    .argc = p.argc,
+		    .envp = p.envp,
+		    .envc = p.envc,
+		    .gofer_fd = -1,
+		};
+		if (control_send(sock, &r, stdio, e) < 0)
+			goto out;
+	}
+	if (control_read_line(sock, line, sizeof(line)) < 0) {
 		rerr_set(e, 0, "exec: the sandbox closed the connection");
 		goto out;
 	}
 	if (!strncmp(line, "error ", 6)) {
-		status = wait_exit(sock);
+		status = control_wait_exit(sock);
 		rerr_set(e, 0, "exec: %s", line + 6);
 		goto out;
 	}
@@ -431,8 +303,8 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 				dup2(null, fd);
 			if (tty >= 0)
 				ioctl(tty, TIOCSCTTY, 0);
-			forward_signals(sock);
-			_exit(wait_exit(sock));
+			control_forward_signals(sock);
+			_exit(control_wait_exit(sock));
 		}
 		status = 0;
 		if (pid_file_flag &&
@@ -442,8 +314,8 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 	}
 	if (pid_file_flag && write_pid_file(pid_file_flag, getpid(), e) < 0)
 		goto out;
-	forward_signals(sock);
-	status = wait_exit(sock);
+	control_forward_signals(sock);
+	status = control_wait_exit(sock);
 out:
 	if (tty >= 0)
 		close(tty);

@@ -299,6 +299,22 @@ int container_release(struct container *c, struct rerr *e)
 	return 0;
 }
 
+void container_write_exit(const char *dir, int status)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/exit", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.exit.tmp", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	dprintf(fd, "%d\n", status);
+	close(fd);
+	if (rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
 int write_pid_file(const char *path, pid_t pid, struct rerr *e)
 {
 	char tmp[PATH_MAX + 16];

@@ -75,6 +75,17 @@ int container_release(struct container *c, struct rerr *e);
  * 0, or -1 with e set. */
 int write_pid_file(const char *path, pid_t pid, struct rerr *e);
 
+/* What a container's monitor tells create once the sandbox is up or has
+ * failed to come up, in one write (atomic: < PIPE_BUF). */
+struct monitor_ready {
+	int ok;
+	pid_t sentry, gofer;
+	char msg[2048];
+};
+
+/* The monitor's last word: the container's exit status into DIR/exit. */
+void container_write_exit(const char *dir, int status);
+
 /* Remove ROOT/ID and what it holds. */
 int container_remove_dir(const char *dir, struct rerr *e);
 

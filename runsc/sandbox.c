@@ -83,7 +83,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
 	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
-	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL;
+	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL, **mounts;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
 
@@ -133,16 +133,11 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		args[n++] = "--rlimit";
 		args[n++] = c->rlimits[i];
 	}
-	for (size_t i = 0, tree = 0; i < c->n_mounts; i++) {
-		const struct sandbox_mount *m = &c->mounts[i];
-		char src[16] = "";
-
-		if (is_bind(m))
-			snprintf(src, sizeof(src), "%zu", ++tree);
-		if (asprintf(&args[n++], "--mount=%s:%s:%s:%s", m->type, src,
-			     m->options ? m->options : "", m->dest) < 0)
-			_exit(125);
-	}
+	mounts = sandbox_mount_args(c);
+	if (!mounts)
+		_exit(125);
+	for (size_t i = 0; i < c->n_mounts; i++)
+		args[n++] = mounts[i];
 	if (c->strace)
 		args[n++] = "--strace";
 	if (c->profile)
@@ -167,27 +162,64 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	_exit(125);
 }
 
-int sandbox_launch(const struct sandbox_config *c, struct sandbox *sb,
-		   struct rerr *e)
+int sandbox_start_gofer(const struct sandbox_config *c, pid_t *pid, int *sock,
+			struct rerr *e)
 {
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return rerr_set(e, errno, "socketpair");
-
-	sb->gofer = fork();
-	if (sb->gofer < 0) {
+	*pid = fork();
+	if (*pid < 0) {
 		int err = errno;
 
 		close(sv[0]);
 		close(sv[1]);
 		return rerr_set(e, err, "fork");
 	}
-	if (sb->gofer == 0) {
+	if (*pid == 0) {
 		close(sv[0]);
 		exec_gofer(c, sv[1]);
 	}
 	close(sv[1]);
+	*sock = sv[0];
+	return 0;
+}
+
+char **sandbox_mount_args(const struct sandbox_config *c)
+{
+	char **v = calloc(c->n_mounts + 1, sizeof(*v));
+
+	for (size_t i = 0, tree = 0; v && i < c->n_mounts; i++) {
+		const struct sandbox_mount *m = &c->mounts[i];
+		char src[16] = "";
+
+		if (is_bind(m))
+			snprintf(src, sizeof(src), "%zu", ++tree);
+		if (asprintf(&v[i], "--mount=%s:%s:%s:%s", m->type, src,
+			     m->options ? m->options : "", m->dest) < 0) {
+			v[i] = NULL;
+			sandbox_free_args(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+void sandbox_free_args(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int sandbox_launch(const struct sandbox_config *c, struct sandbox *sb,
+		   struct rerr *e)
+{
+	int sv[2];
+
+	if (sandbox_start_gofer(c, &sb->gofer, &sv[0], e) < 0)
+		return -1;
 
 	/* The sentry is pid 1 of new pid, mount, ipc and uts namespaces: when
 	 * it dies, the kernel kills every stub process with it. */

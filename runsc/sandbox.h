@@ -64,6 +64,18 @@ struct sandbox {
 int sandbox_launch(const struct sandbox_config *c, struct sandbox *sb,
 		   struct rerr *e);
 
+/* Start the gofer alone (for a container joining a running sandbox): its
+ * pid in *pid, the sentry's end of its socket in *sock (close-on-exec).
+ * 0, or -1 with e set. */
+int sandbox_start_gofer(const struct sandbox_config *c, pid_t *pid, int *sock,
+			struct rerr *e);
+
+/* c's mounts as the sentry's --mount=TYPE:SRC:OPTS:DEST arguments (bind
+ * mounts numbered as the gofer serves them), NULL-terminated; NULL on
+ * out-of-memory. Free with sandbox_free_args. */
+char **sandbox_mount_args(const struct sandbox_config *c);
+void sandbox_free_args(char **v);
+
 /* Wait for the sentry (retrying on EINTR), then end and reap the gofer.
  * Returns the sandbox's exit status as a shell reports it: the command's
  * status, 128+N for a signal N. *signaled (may be NULL) tells whether the

@@ -405,6 +405,77 @@ st=$(rs_run badsrc create --bundle "$IT_WORK/b-badsrc" badsrc1)
 [ "$st" != 0 ] && grep -q 'mounts\[2\].source.*/no/such/dir' badsrc.err && [ ! -e "$STATE/badsrc1" ] &&
 	it_pass bad-mount-source || it_fail bad-mount-source "status $st: $(cat badsrc.err)"
 
+# --- pods: a container joining another's sandbox (containerd's CRI) -------
+# pod_bundle DIR ARGS_JSON ROOTFS SANDBOX_ID: a bundle of the pod's next
+# container (annotations as containerd's CRI plugin sets them).
+ROOTFS2=$IT_WORK/rootfs2
+cp -a "$ROOTFS" "$ROOTFS2"
+echo "the second root" >"$ROOTFS2/marker"
+rm -f "$ROOTFS2/data/file.txt"
+pod_bundle() {
+	bundle "$1" "$2" false
+	sed -i -e "s|\"path\": \"$ROOTFS\"|\"path\": \"$3\"|" \
+		-e "s|\"org.example.test\": \"oci.sh\"|\"io.kubernetes.cri.container-type\": \"container\", \"io.kubernetes.cri.sandbox-id\": \"$4\"|" \
+		"$1/config.json"
+}
+bundle b-pause '["sleep", "300"]'
+sed -i 's|"org.example.test": "oci.sh"|"io.kubernetes.cri.container-type": "sandbox"|' b-pause/config.json
+rs_run pod.create create --bundle "$IT_WORK/b-pause" pod1 >/dev/null
+rs_run pod.start start pod1 >/dev/null
+pod_bundle b-member '["sh", "-c", "cat /marker; hostname; test -e /data/file.txt || echo own-root; echo x >/made-here; exit 7"]' "$ROOTFS2" pod1
+st=$(rs_run member.create create --bundle "$IT_WORK/b-member" member1)
+rs_run member.state1 state member1 >/dev/null
+rs_run member.start start member1 >/dev/null
+rs_run member.wait wait member1 >/dev/null
+printf '%s\n' "the second root" oci-test own-root >member.expected
+[ "$st" = 0 ] && [ "$(json_field member.state1.out status)" = created ] &&
+	grep -q '"exitStatus":7' member.wait.out && cmp -s member.create.out member.expected &&
+	[ -e "$ROOTFS2/made-here" ] && [ ! -e "$ROOTFS/made-here" ] && it_pass pod-member-runs-in-its-own-root ||
+	it_fail pod-member-runs-in-its-own-root "create $st, state $(json_field member.state1.out status), wait $(cat member.wait.out member.wait.err), out: $(cat member.create.out) err: $(tail -n 3 member.create.err)"
+rs_run member.del delete member1 >/dev/null
+# A signal reaches the member's init; SIGKILL to its monitor (runsc kill
+# KILL, delete --force) ends it and what it started, not the pod.
+pod_bundle b-member2 '["sh", "-c", "trap \"echo got-term; exit 3\" TERM; sleep 271 & wait"]' "$ROOTFS2" pod1
+rs_run member2.create create --bundle "$IT_WORK/b-member2" member2 >/dev/null
+rs_run member2.start start member2 >/dev/null
+sleep 0.5
+rs_run member2.kill kill member2 TERM >/dev/null
+rs_run member2.wait wait member2 >/dev/null
+grep -q '"exitStatus":3' member2.wait.out && grep -q got-term member2.create.out &&
+	it_pass pod-member-signal || it_fail pod-member-signal "$(cat member2.wait.out member2.wait.err member2.create.out)"
+rs_run member2.del delete member2 >/dev/null
+rs_run member3.create create --bundle "$IT_WORK/b-member2" member3 >/dev/null
+rs_run member3.start start member3 >/dev/null
+sleep 0.5
+rs_run member3.kill kill member3 KILL >/dev/null
+for _ in $(seq 50); do
+	rs_run member3.state state member3 >/dev/null
+	[ "$(json_field member3.state.out status)" = stopped ] && break
+	sleep 0.1
+done
+rs_run pod.ps exec pod1 ps >/dev/null
+rs_run pod.state state pod1 >/dev/null
+[ "$(json_field member3.state.out status)" = stopped ] && ! grep -q "sleep 271" pod.ps.out &&
+	[ "$(json_field pod.state.out status)" = running ] && it_pass pod-member-kill ||
+	it_fail pod-member-kill "member3 $(json_field member3.state.out status), pod $(json_field pod.state.out status), ps: $(cat pod.ps.out)"
+rs_run member3.del delete member3 >/dev/null
+# The pod's end ends its members (137, as a pid namespace's end).
+rs_run member4.create create --bundle "$IT_WORK/b-member2" member4 >/dev/null
+rs_run member4.start start member4 >/dev/null
+sleep 0.5
+rs_run pod.kill kill pod1 KILL >/dev/null
+rs_run member4.wait wait member4 >/dev/null
+grep -q '"exitStatus":137' member4.wait.out && it_pass pod-end-ends-members ||
+	it_fail pod-end-ends-members "$(cat member4.wait.out member4.wait.err)"
+rs_run member4.del delete member4 >/dev/null
+rs_run pod.del delete --force pod1 >/dev/null
+# Joining a sandbox that does not exist is an error naming the annotation.
+pod_bundle b-orphan '["true"]' "$ROOTFS2" no-such-pod
+st=$(rs_run orphan create --bundle "$IT_WORK/b-orphan" orphan1)
+[ "$st" != 0 ] && grep -q 'io.kubernetes.cri.sandbox-id' orphan.err && [ ! -e "$STATE/orphan1" ] &&
+	it_pass pod-unknown-sandbox || it_fail pod-unknown-sandbox "status $st: $(cat orphan.err)"
+rm -rf "$ROOTFS2"
+
 # --- create / start / state / ps / kill / wait / delete ------------------
 bundle b-life '["sh", "-c", "trap \"echo got TERM; exit 7\" TERM; echo started; while true; do sleep 0.1; done"]'
 st=$(it_run life.create.out life.create.err "${RS[@]}" create --bundle "$IT_WORK/b-life" --pid-file "$IT_WORK/life.pid" life)

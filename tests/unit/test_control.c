@@ -143,6 +143,24 @@ static void test_malformed(void **state)
 		n = fields(buf, bad[i].fields);
 		assert_refused(ask(buf, n, 3), bad[i].why);
 	}
+	/* A joining container's request: its gofer's socket as a fourth
+	 * descriptor, its root's mode and mounts after the environment. */
+	n = fields(buf, "0|0||/|1|true|0|rw|0");
+	memcpy(buf, CONTROL_MAGIC_CONTAINER, 4);
+	assert_refused(ask(buf, n, 3),
+		       "a container request must pass its gofer's socket");
+	assert_refused(ask(buf, n, 4), "the sandbox has ended");
+	static const char *const bad_container[] = {
+	    "0|0||/|1|true|0",		       /* no root mode */
+	    "0|0||/|1|true|0|rx|0",	       /* bad root mode */
+	    "0|0||/|1|true|0|ro|2|bind:1::/x", /* fewer mounts */
+	    "0|0||/|1|true|0|ro|0|extra",      /* left over */
+	};
+	for (size_t i = 0; i < 4; i++) {
+		n = fields(buf, bad_container[i]);
+		memcpy(buf, CONTROL_MAGIC_CONTAINER, 4);
+		assert_refused(ask(buf, n, 4), "malformed request");
+	}
 }
 
 static void test_random(void **state)

@@ -1,0 +1,189 @@
+/* Containers joining a running sandbox: see pod.h. */
+#define _GNU_SOURCE
+#include "runsc/pod.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runsc/control.h"
+
+const char *pod_sandbox_id(const struct oci_spec *spec)
+{
+	const char *type = NULL, *id = NULL;
+
+	for (size_t i = 0; i < spec->n_annotations; i++) {
+		const struct oci_kv *a = &spec->annotations[i];
+
+		if (!strcmp(a->key, "io.kubernetes.cri.container-type"))
+			type = a->value;
+		else if (!strcmp(a->key, "io.kubernetes.cri.sandbox-id"))
+			id = a->value;
+	}
+	return type && !strcmp(type, "container") ? id : NULL;
+}
+
+/* Wait for the byte `start` writes; false when the pod's sandbox ended
+ * first (there is nothing to join any more). */
+static bool wait_start(const char *dir, const struct container *sandbox)
+{
+	char path[PATH_MAX + 16], byte;
+	int fifo;
+
+	snprintf(path, sizeof(path), "%s/start.fifo", dir);
+	/* O_RDWR: never blocks, and no EOF when a `start` closes its end. */
+	fifo = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return false;
+	for (;;) {
+		struct pollfd p = {.fd = fifo, .events = POLLIN};
+
+		if (poll(&p, 1, 500) > 0 && read(fifo, &byte, 1) == 1)
+			break;
+		if (kill(sandbox->pid, 0) < 0 && errno == ESRCH) {
+			close(fifo);
+			return false;
+		}
+	}
+	close(fifo);
+	return true;
+}
+
+/* process.user's additional gids, comma-separated, into buf. */
+static void groups_of(const struct oci_spec *spec, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < spec->process.n_additional_gids && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%u", i ? "," : "",
+				      spec->process.additional_gids[i]);
+}
+
+static size_t count(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* Have the sentry start the container; its wait status as a shell
+ * reports it. */
+static int run_in_sandbox(const struct globals *g, const struct container *c,
+			  const struct container *sandbox,
+			  const struct oci_spec *spec,
+			  const struct sandbox_config *cfg, int gofer_sock)
+{
+	static const int stdio[3] = {0, 1, 2};
+	char groups[512], line[600], **args = sandbox_mount_args(cfg);
+	char **mounts = calloc(cfg->n_mounts + 1, sizeof(*mounts));
+	struct rerr e = {{0}};
+	int sock = -1, status = 125;
+
+	if (!args || !mounts) {
+		cli_log(g, "error", true, "container %s: out of memory", c->id);
+		goto out;
+	}
+	/* The sentry's --mount arguments without "--mount=". */
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		mounts[i] = args[i] + strlen("--mount=");
+	groups_of(spec, groups, sizeof(groups));
+	struct control_request r = {
+	    .uid = spec->process.uid,
+	    .gid = spec->process.gid,
+	    .groups = groups,
+	    .cwd = spec->process.cwd,
+	    .argv = (const char **)spec->process.args,
+	    .argc = count(spec->process.args),
+	    .envp = (const char **)spec->process.env,
+	    .envc = count(spec->process.env),
+	    .gofer_fd = gofer_sock,
+	    .read_only = spec->root.readonly,
+	    .mounts = mounts,
+	    .nmounts = cfg->n_mounts,
+	};
+	sock = control_connect(sandbox->dir, &e);
+	if (sock < 0 || control_send(sock, &r, stdio, &e) < 0) {
+		cli_log(g, "error", true, "container %s: joining %s: %s", c->id,
+			sandbox->id, e.msg);
+		goto out;
+	}
+	if (control_read_line(sock, line, sizeof(line)) < 0) {
+		cli_log(g, "error", true,
+			"container %s: the sandbox of %s closed the "
+			"connection",
+			c->id, sandbox->id);
+		status = 128 + SIGKILL;
+		goto out;
+	}
+	if (!strncmp(line, "error ", 6)) {
+		cli_log(g, "error", true, "container %s: %s", c->id, line + 6);
+		status = control_wait_exit(sock);
+		goto out;
+	}
+	control_forward_signals(sock);
+	status = control_wait_exit(sock);
+out:
+	if (sock >= 0)
+		close(sock);
+	free(mounts);
+	sandbox_free_args(args);
+	return status;
+}
+
+void pod_monitor_main(const struct globals *g, const struct container *c,
+		      const struct container *sandbox,
+		      const struct oci_spec *spec, struct sandbox_config *cfg,
+		      int sync_fd, bool foreground, int console)
+{
+	struct monitor_ready m = {0};
+	struct rerr e = {{0}};
+	int gofer_sock = -1, status = 128 + SIGKILL;
+	pid_t gofer;
+
+	if (!foreground)
+		setsid();
+	if (console >= 0) {
+		ioctl(console, TIOCSCTTY, 0);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(console, fd);
+		close(console);
+	}
+	if (chdir("/") < 0) {
+		/* Harmless: nothing below uses relative paths. */
+	}
+	signal(SIGPIPE, SIG_IGN);
+	cfg->die_with_parent = true;
+	if (sandbox_start_gofer(cfg, &gofer, &gofer_sock, &e) < 0) {
+		snprintf(m.msg, sizeof(m.msg), "%s", e.msg);
+		if (write(sync_fd, &m, sizeof(m)) != sizeof(m)) {
+			/* create sees EOF and reports the monitor's death. */
+		}
+		_exit(125);
+	}
+	/* No sentry of its own: the pod's is not this container's to wait
+	 * for or kill. */
+	m.ok = 1;
+	m.gofer = gofer;
+	if (write(sync_fd, &m, sizeof(m)) != sizeof(m))
+		_exit(125); /* create is gone: the gofer dies with us */
+	close(sync_fd);
+
+	if (wait_start(c->dir, sandbox))
+		status = run_in_sandbox(g, c, sandbox, spec, cfg, gofer_sock);
+	close(gofer_sock);
+	kill(gofer, SIGKILL);
+	while (waitpid(gofer, NULL, 0) < 0 && errno == EINTR)
+		;
+	container_write_exit(c->dir, status);
+	_exit(status);
+}
