@@ -213,6 +213,25 @@ static char **sentry_rlimits(const struct oci_spec *s)
 	return v;
 }
 
+/* process.capabilities as the sentry's --caps=BND:EFF:INH:PRM:AMB, or NULL
+ * when the config has none. */
+static char *sentry_caps(const struct oci_spec *s)
+{
+	const uint64_t *c = s->process.caps;
+	char *buf;
+
+	if (!s->process.has_caps)
+		return NULL;
+	if (asprintf(&buf, "%llx:%llx:%llx:%llx:%llx",
+		     (unsigned long long)c[OCI_CAP_BOUNDING],
+		     (unsigned long long)c[OCI_CAP_EFFECTIVE],
+		     (unsigned long long)c[OCI_CAP_INHERITABLE],
+		     (unsigned long long)c[OCI_CAP_PERMITTED],
+		     (unsigned long long)c[OCI_CAP_AMBIENT]) < 0)
+		abort();
+	return buf;
+}
+
 static void free_strv(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -295,7 +314,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	struct json_object *state;
 	struct stat st;
 	int sync[2] = {-1, -1}, console = -1;
-	char *user = NULL, **rlimits = NULL;
+	char *user = NULL, *caps = NULL, **rlimits = NULL;
 	ssize_t n;
 	pid_t pid;
 
@@ -389,6 +408,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	cfg.platform = g->platform;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);
+	cfg.caps = caps = sentry_caps(spec);
+	cfg.no_new_privs = spec->process.no_new_privileges;
 	cfg.mounts = mounts.v;
 	cfg.n_mounts = mounts.n;
 	if (g->debug_log) {
@@ -468,6 +489,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	if (cfg.log_fd >= 0)
 		close(cfg.log_fd);
 	free(user);
+	free(caps);
 	free_strv(rlimits);
 	container_mounts_free(&mounts);
 	container_free(&pod);
@@ -490,6 +512,7 @@ fail_dir:
 	if (console >= 0)
 		close(console);
 	free(user);
+	free(caps);
 	free_strv(rlimits);
 	{
 		struct rerr ignored;

@@ -611,6 +611,7 @@ static int parse_process(struct oci_spec *s, struct rerr *e)
 	}
 
 	s->process.no_new_privileges = get_bool(p, "noNewPrivileges");
+	s->process.has_caps = get(p, "capabilities") != NULL;
 
 	for (int set = 0; set < OCI_CAP_SETS; set++) {
 		static const char *const names[OCI_CAP_SETS] = {

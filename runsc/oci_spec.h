@@ -114,6 +114,9 @@ struct oci_spec {
 		bool no_new_privileges;
 		/* Bit N set = capability N (CAP_CHOWN = 0) in that set. */
 		uint64_t caps[OCI_CAP_SETS];
+		/* process.capabilities is there (absent: runc leaves the
+		 * process the capabilities it has, so does runsc). */
+		bool has_caps;
 	} process;
 
 	struct {

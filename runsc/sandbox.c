@@ -105,7 +105,7 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		argc++;
 	while (c->rlimits && c->rlimits[nrlim])
 		nrlim++;
-	args = calloc(argc + 2 * nrlim + c->n_mounts + 20, sizeof(*args));
+	args = calloc(argc + 2 * nrlim + c->n_mounts + 24, sizeof(*args));
 	if (!args || asprintf(&cwdarg, "--cwd=%s", c->cwd) < 0 ||
 	    (c->hostname &&
 	     asprintf(&hostarg, "--hostname=%s", c->hostname) < 0) ||
@@ -129,6 +129,12 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		args[n++] = "--user";
 		args[n++] = (char *)c->user;
 	}
+	if (c->caps) {
+		args[n++] = "--caps";
+		args[n++] = (char *)c->caps;
+	}
+	if (c->no_new_privs)
+		args[n++] = "--no-new-privs";
 	for (size_t i = 0; i < nrlim; i++) {
 		args[n++] = "--rlimit";
 		args[n++] = c->rlimits[i];

@@ -37,6 +37,11 @@ struct sandbox_config {
 	/* "RES:SOFT:HARD" limits of the command (RES: Linux's RLIMIT_*
 	 * number), NULL-terminated; NULL: Linux's defaults. */
 	char *const *rlimits;
+	/* "BND:EFF:INH:PRM:AMB", hex masks of the command's capability sets
+	 * before its execve (which then applies Linux's rules); NULL: the
+	 * caller's own. */
+	const char *caps;
+	bool no_new_privs; /* the command runs with no_new_privs */
 	const struct sandbox_mount *mounts;
 	size_t n_mounts;
 	bool strace, profile, debug;

@@ -170,6 +170,13 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
+static struct cred exec_cred;
+
+void control_set_exec_cred(const struct cred *c)
+{
+	exec_cred = *c;
+}
+
 struct request {
 	bool container; /* CONTROL_MAGIC_CONTAINER: a joining container */
 	bool read_only; /* its root */
@@ -379,7 +386,7 @@ static void *exec_main(void *arg)
 	pthread_setname_np(pthread_self(), msg);
 	/* The container's limits, the requested identity. */
 	memcpy(t->tg->rlim, init_tg->rlim, sizeof(t->tg->rlim));
-	t->cred = init_tg->leader->cred;
+	t->cred = exec_cred;
 	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = r.uid;
 	t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = r.gid;
 	t->cred.ngroups = r.ngroups;

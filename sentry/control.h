@@ -44,6 +44,14 @@
 #define CONTROL_MAGIC_CONTAINER "RSC1"
 #define CONTROL_MAX_REQUEST	(1u << 20)
 
+struct cred;
+
+/* The credentials, before their execve, of the processes runsc exec
+ * starts (the request's ids replace the ids): the container's process
+ * ones. Copied; call before control_start (without it, they start with
+ * no capability at all). */
+void control_set_exec_cred(const struct cred *c);
+
 /* Serve listen_fd from a thread of its own (after the init task exists).
  * Returns 0 or -errno. */
 int control_start(int listen_fd);

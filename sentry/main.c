@@ -3,6 +3,7 @@
  * stdio; runs one command and exits with its status. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -43,7 +44,9 @@ static void usage(void)
 			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
 			"[--root-ro] "
 			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
-			"[--rlimit=RES:SOFT:HARD]... -- CMD [ARG...]\n");
+			"[--rlimit=RES:SOFT:HARD]... "
+			"[--caps=BND:EFF:INH:PRM:AMB] [--no-new-privs] "
+			"-- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -95,6 +98,41 @@ static void *signal_forwarder(void *arg)
 	return NULL;
 }
 
+/* The sentry's own capabilities on the host, which are the caller's of
+ * `runsc do`: the application then holds what it would hold run
+ * natively (all of the bounding set for root, nothing for other users). */
+static void host_caps(struct cred *c)
+{
+	struct {
+		uint32_t version;
+		int pid;
+	} h = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
+	struct {
+		uint32_t eff, prm, inh;
+	} d[2] = {{0}};
+	int sb;
+
+	if (syscall(SYS_capget, &h, d) == 0) {
+		c->cap_effective = d[0].eff | (uint64_t)d[1].eff << 32;
+		c->cap_permitted = d[0].prm | (uint64_t)d[1].prm << 32;
+		c->cap_inheritable = d[0].inh | (uint64_t)d[1].inh << 32;
+	}
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			c->cap_bounding |= CAP_BIT(cap);
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) ==
+		    1)
+			c->cap_ambient |= CAP_BIT(cap);
+	}
+	sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	if (sb > 0)
+		c->securebits =
+		    (uint32_t)sb & (SECBIT_ALL_BITS | SECBIT_ALL_LOCKS);
+	c->cap_effective &= CAP_FULL_SET;
+	c->cap_permitted &= CAP_FULL_SET;
+	c->cap_inheritable &= CAP_FULL_SET;
+}
+
 static struct task *make_init_task(const char *cwd)
 {
 	int fds[3];
@@ -110,6 +148,7 @@ static struct task *make_init_task(const char *cwd)
 		log_warn("cannot enter %s in the sandbox; starting in /", cwd);
 	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = getuid();
 	t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = getgid();
+	host_caps(&t->cred);
 	snprintf(t->comm, sizeof(t->comm), "init");
 	return t;
 }
@@ -124,6 +163,44 @@ static struct {
 	uint64_t cur, max;
 } app_rlim[LINUX_RLIM_NLIMITS];
 static int n_app_rlim;
+
+/* --caps=BND:EFF:INH:PRM:AMB (hex masks) and --no-new-privs, from an OCI
+ * config's process.capabilities and process.noNewPrivileges: the init
+ * task's sets before its execve (which then applies Linux's rules, as
+ * after runc's capset), instead of the sentry's own. */
+static uint64_t app_caps[5];
+static bool app_caps_set, app_nnp;
+
+static int parse_caps(const char *arg)
+{
+	int n = 0;
+
+	if (sscanf(arg,
+		   "%" SCNx64 ":%" SCNx64 ":%" SCNx64 ":%" SCNx64 ":%" SCNx64
+		   "%n",
+		   &app_caps[0], &app_caps[1], &app_caps[2], &app_caps[3],
+		   &app_caps[4], &n) != 5 ||
+	    arg[n])
+		return -1;
+	app_caps_set = true;
+	return 0;
+}
+
+/* The init task's credentials from the flags. */
+static void apply_app_cred(struct cred *c)
+{
+	if (app_cred_set) {
+		c->uid = c->euid = c->suid = c->fsuid = app_cred.uid;
+		c->gid = c->egid = c->sgid = c->fsgid = app_cred.gid;
+		c->ngroups = app_cred.ngroups;
+		memcpy(c->groups, app_cred.groups, sizeof(c->groups));
+	}
+	if (app_caps_set)
+		cred_set_caps(c, app_caps[0], app_caps[1], app_caps[2],
+			      app_caps[3], app_caps[4]);
+	if (app_nnp)
+		c->no_new_privs = true;
+}
 
 static int parse_user(const char *arg)
 {
@@ -214,6 +291,8 @@ int main(int argc, char **argv)
 	    {"user", required_argument, NULL, 'u'},
 	    {"rlimit", required_argument, NULL, 'r'},
 	    {"mount", required_argument, NULL, 'm'},
+	    {"caps", required_argument, NULL, 'K'},
+	    {"no-new-privs", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	int gofer_fd = -1, control_fd = -1, pivot = 1, overlay = 1, c, status,
@@ -288,6 +367,13 @@ int main(int argc, char **argv)
 		case 'r':
 			if (parse_rlimit(optarg) < 0)
 				usage();
+			break;
+		case 'K':
+			if (parse_caps(optarg) < 0)
+				usage();
+			break;
+		case 'N':
+			app_nnp = true;
 			break;
 		case 'm':
 			if (mount_spec_add(optarg, msg, sizeof(msg)) < 0) {
@@ -368,8 +454,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runsc-sentry: cannot create the init task\n");
 		return 125;
 	}
-	if (app_cred_set)
-		b.t->cred = app_cred;
+	apply_app_cred(&b.t->cred);
+	control_set_exec_cred(&b.t->cred);
 	for (int i = 0; i < n_app_rlim; i++) {
 		b.t->tg->rlim[app_rlim[i].res].cur = app_rlim[i].cur;
 		b.t->tg->rlim[app_rlim[i].res].max = app_rlim[i].max;

@@ -450,6 +450,7 @@ int kernel_execve(struct task *t, const char *path, char *const argv_in[],
 		mm_put(oldmm);
 	task_release_mm(t);
 
+	cred_exec(&t->cred);
 	log_debug("exec: mapping");
 	/* The host's vDSO is already mapped in every stub: record it, so that
 	 * nothing is mapped over it and /proc/PID/maps shows it. */

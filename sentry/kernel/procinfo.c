@@ -109,15 +109,16 @@ long proc_render(struct task *target, const char *what, char **out)
 		}
 		fprintf(f, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
 			(unsigned long long)ign, (unsigned long long)cgt);
-		fprintf(f, "CapInh:\t0000000000000000\n");
-		fprintf(f, "CapPrm:\t%s\n",
-			c->euid == 0 ? "000001ffffffffff" : "0000000000000000");
-		fprintf(f, "CapEff:\t%s\n",
-			c->euid == 0 ? "000001ffffffffff" : "0000000000000000");
-		fprintf(
-		    f,
-		    "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n");
-		fprintf(f, "NoNewPrivs:\t0\nSeccomp:\t0\n");
+		fprintf(f,
+			"CapInh:\t%016llx\nCapPrm:\t%016llx\n"
+			"CapEff:\t%016llx\nCapBnd:\t%016llx\n"
+			"CapAmb:\t%016llx\n",
+			(unsigned long long)c->cap_inheritable,
+			(unsigned long long)c->cap_permitted,
+			(unsigned long long)c->cap_effective,
+			(unsigned long long)c->cap_bounding,
+			(unsigned long long)c->cap_ambient);
+		fprintf(f, "NoNewPrivs:\t%d\nSeccomp:\t0\n", c->no_new_privs);
 		fprintf(f, "Cpus_allowed_list:\t0-1\n");
 		fprintf(f, "voluntary_ctxt_switches:\t0\n"
 			   "nonvoluntary_ctxt_switches:\t0\n");

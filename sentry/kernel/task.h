@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "platform/platform.h"
+#include "sentry/kernel/cred.h"
 #include "sentry/kernel/klock.h"
 
 struct mm;
@@ -26,13 +27,6 @@ struct file;
 
 #define LINUX_NSIG 64
 typedef uint64_t linux_sigset_t; /* bit (sig-1) */
-
-struct cred {
-	uint32_t uid, euid, suid, fsuid;
-	uint32_t gid, egid, sgid, fsgid;
-	uint32_t ngroups;
-	uint32_t groups[32];
-};
 
 struct linux_sigaction {
 	uint64_t handler; /* SIG_DFL 0, SIG_IGN 1, else address */

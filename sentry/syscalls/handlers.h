@@ -12,6 +12,7 @@ struct task;
 
 #ifndef SENTRY_SYSCALLS_HANDLERS_ALL
 #define SENTRY_SYSCALLS_HANDLERS_ALL
+#include "sentry/syscalls/sys_capability.h"
 #include "sentry/syscalls/sys_epoll.h"
 #include "sentry/syscalls/sys_eventfd.h"
 #include "sentry/syscalls/sys_file.h"

@@ -340,7 +340,7 @@ long sys_chroot(struct task *t, const uint64_t a[6])
 	if (ret < 0)
 		return ret;
 	ret = inode_permission(p.dentry->inode, &t->cred, LINUX_X_OK);
-	if (ret == 0 && t->cred.euid != 0)
+	if (ret == 0 && !capable(&t->cred, CAP_SYS_CHROOT))
 		ret = -LINUX_EPERM;
 	if (ret == 0)
 		fs_context_set_root(t->fs, &p);
@@ -609,11 +609,15 @@ static long do_faccessat(struct task *t, int dirfd, uint64_t upath, int mode,
 	    path_ctx(t, dirfd, upath, path, flags & LINUX_AT_EMPTY_PATH, &wc);
 	if (ret < 0)
 		return ret;
-	/* access() checks with the real ids unless AT_EACCESS. */
+	/* access() checks with the real ids unless AT_EACCESS, and with the
+	 * capabilities of the real uid: all permitted ones for root, none
+	 * for others (Linux's access_override_creds). */
 	struct cred c = t->cred;
 	if (!(flags & LINUX_AT_EACCESS)) {
 		c.fsuid = c.uid;
 		c.fsgid = c.gid;
+		if (!(c.securebits & SECBIT_NO_SETUID_FIXUP))
+			c.cap_effective = c.uid == 0 ? c.cap_permitted : 0;
 	}
 	wc.cred = &c;
 	struct path p;

@@ -1,6 +1,6 @@
-/* Credentials, with Linux's rules: uid 0 (CAP_SETUID/CAP_SETGID in the
- * sandbox's user namespace) may set anything, others only among their
- * real, effective and saved ids. Changes apply to the calling thread only,
+/* Credentials, with Linux's rules: CAP_SETUID/CAP_SETGID may set anything,
+ * others only among their real, effective and saved ids; capabilities
+ * follow uid changes (kernel/cred.h). Changes apply to the calling thread only,
  * as the raw syscalls do (glibc broadcasts them to all threads). */
 #include "sentry/syscalls/sys_identity.h"
 
@@ -50,116 +50,149 @@ static bool one_of(uint32_t v, uint32_t a, uint32_t b, uint32_t c)
 	return v == a || v == b || v == c;
 }
 
-/* setresuid/setresgid core on (r, e, s, fs). */
-static long set_res(bool priv, uint32_t *r, uint32_t *e, uint32_t *s,
-		    uint32_t *fs, uint32_t nr, uint32_t ne, uint32_t ns)
+/* The four ids of one kind (uid or gid) of a cred. */
+struct ids {
+	uint32_t *r, *e, *s, *fs;
+};
+
+static struct ids uids(struct cred *c)
 {
-	if (!priv && ((nr != KEEP && !one_of(nr, *r, *e, *s)) ||
-		      (ne != KEEP && !one_of(ne, *r, *e, *s)) ||
-		      (ns != KEEP && !one_of(ns, *r, *e, *s))))
+	return (struct ids){&c->uid, &c->euid, &c->suid, &c->fsuid};
+}
+
+static struct ids gids(struct cred *c)
+{
+	return (struct ids){&c->gid, &c->egid, &c->sgid, &c->fsgid};
+}
+
+/* setresuid/setresgid core: without the capability, each new id must be
+ * one of the current real, effective and saved ids. fsuid follows euid. */
+static long set_res(bool priv, struct ids id, uint32_t nr, uint32_t ne,
+		    uint32_t ns)
+{
+	if (!priv && ((nr != KEEP && !one_of(nr, *id.r, *id.e, *id.s)) ||
+		      (ne != KEEP && !one_of(ne, *id.r, *id.e, *id.s)) ||
+		      (ns != KEEP && !one_of(ns, *id.r, *id.e, *id.s))))
 		return -LINUX_EPERM;
 	if (nr != KEEP)
-		*r = nr;
+		*id.r = nr;
 	if (ne != KEEP)
-		*e = ne;
+		*id.e = ne;
 	if (ns != KEEP)
-		*s = ns;
-	*fs = *e;
+		*id.s = ns;
+	*id.fs = *id.e;
 	return 0;
+}
+
+/* Linux returns early, leaving fsuid alone, when nothing would change. */
+static bool res_unchanged(struct ids id, uint32_t nr, uint32_t ne, uint32_t ns)
+{
+	return (nr == KEEP || nr == *id.r) &&
+	       (ne == KEEP || (ne == *id.e && ne == *id.fs)) &&
+	       (ns == KEEP || ns == *id.s);
+}
+
+/* Capabilities follow uid changes (cred_fix_setuid) on success. */
+static long uid_change(struct task *t, long ret, const struct cred *old)
+{
+	if (ret == 0)
+		cred_fix_setuid(&t->cred, old);
+	return ret;
 }
 
 long sys_setresuid(struct task *t, const uint64_t a[6])
 {
-	struct cred *c = &t->cred;
-	return set_res(c->euid == 0, &c->uid, &c->euid, &c->suid, &c->fsuid,
-		       a[0], a[1], a[2]);
+	struct cred *c = &t->cred, old = *c;
+	if (res_unchanged(uids(c), a[0], a[1], a[2]))
+		return 0;
+	return uid_change(
+	    t, set_res(capable(c, CAP_SETUID), uids(c), a[0], a[1], a[2]),
+	    &old);
 }
 
 long sys_setresgid(struct task *t, const uint64_t a[6])
 {
 	struct cred *c = &t->cred;
-	return set_res(c->euid == 0, &c->gid, &c->egid, &c->sgid, &c->fsgid,
-		       a[0], a[1], a[2]);
+	if (res_unchanged(gids(c), a[0], a[1], a[2]))
+		return 0;
+	return set_res(capable(c, CAP_SETGID), gids(c), a[0], a[1], a[2]);
+}
+
+/* setuid/setgid: with the capability, all three ids; else the effective
+ * one, to the real or saved id. */
+static long set_one(bool priv, struct ids id, uint32_t v)
+{
+	if (v == KEEP)
+		return -LINUX_EINVAL;
+	if (priv)
+		return set_res(true, id, v, v, v);
+	if (v != *id.r && v != *id.s)
+		return -LINUX_EPERM;
+	*id.e = *id.fs = v;
+	return 0;
 }
 
 long sys_setuid(struct task *t, const uint64_t a[6])
 {
-	struct cred *c = &t->cred;
-	uint32_t u = a[0];
-
-	if (u == KEEP)
-		return -LINUX_EINVAL;
-	if (c->euid == 0)
-		return set_res(true, &c->uid, &c->euid, &c->suid, &c->fsuid, u,
-			       u, u);
-	if (u != c->uid && u != c->suid)
-		return -LINUX_EPERM;
-	c->euid = c->fsuid = u;
-	return 0;
+	struct cred *c = &t->cred, old = *c;
+	return uid_change(t, set_one(capable(c, CAP_SETUID), uids(c), a[0]),
+			  &old);
 }
 
 long sys_setgid(struct task *t, const uint64_t a[6])
 {
 	struct cred *c = &t->cred;
-	uint32_t g = a[0];
+	return set_one(capable(c, CAP_SETGID), gids(c), a[0]);
+}
 
-	if (g == KEEP)
-		return -LINUX_EINVAL;
-	if (c->euid == 0)
-		return set_res(true, &c->gid, &c->egid, &c->sgid, &c->fsgid, g,
-			       g, g);
-	if (g != c->gid && g != c->sgid)
+/* setreuid/setregid: the real id may become the effective one, the
+ * effective any of the three; the saved id follows the new effective id
+ * when the real one is set or the effective one leaves it. */
+static long set_re(bool priv, struct ids id, uint32_t r, uint32_t e)
+{
+	uint32_t s = KEEP;
+	if (!priv && ((r != KEEP && r != *id.r && r != *id.e) ||
+		      (e != KEEP && !one_of(e, *id.r, *id.e, *id.s))))
 		return -LINUX_EPERM;
-	c->egid = c->fsgid = g;
-	return 0;
+	if (r != KEEP || (e != KEEP && e != *id.r))
+		s = e != KEEP ? e : *id.e;
+	return set_res(true, id, r, e, s);
 }
 
 long sys_setreuid(struct task *t, const uint64_t a[6])
 {
-	struct cred *c = &t->cred;
-	uint32_t r = a[0], e = a[1], s = KEEP;
-
-	if (!(c->euid == 0) &&
-	    ((r != KEEP && r != c->uid && r != c->euid) ||
-	     (e != KEEP && !one_of(e, c->uid, c->euid, c->suid))))
-		return -LINUX_EPERM;
-	if (r != KEEP || (e != KEEP && e != c->uid))
-		s = e != KEEP ? e : c->euid;
-	return set_res(true, &c->uid, &c->euid, &c->suid, &c->fsuid, r, e, s);
+	struct cred *c = &t->cred, old = *c;
+	return uid_change(
+	    t, set_re(capable(c, CAP_SETUID), uids(c), a[0], a[1]), &old);
 }
 
 long sys_setregid(struct task *t, const uint64_t a[6])
 {
 	struct cred *c = &t->cred;
-	uint32_t r = a[0], e = a[1], s = KEEP;
+	return set_re(capable(c, CAP_SETGID), gids(c), a[0], a[1]);
+}
 
-	if (!(c->euid == 0) &&
-	    ((r != KEEP && r != c->gid && r != c->egid) ||
-	     (e != KEEP && !one_of(e, c->gid, c->egid, c->sgid))))
-		return -LINUX_EPERM;
-	if (r != KEEP || (e != KEEP && e != c->gid))
-		s = e != KEEP ? e : c->egid;
-	return set_res(true, &c->gid, &c->egid, &c->sgid, &c->fsgid, r, e, s);
+/* setfsuid/setfsgid: always the old value; -1 (invalid) changes nothing. */
+static uint32_t set_fs(bool priv, struct ids id, uint32_t v)
+{
+	uint32_t old = *id.fs;
+	if (v != KEEP && (priv || one_of(v, *id.r, *id.e, *id.s)))
+		*id.fs = v;
+	return old;
 }
 
 long sys_setfsuid(struct task *t, const uint64_t a[6])
 {
 	struct cred *c = &t->cred;
-	uint32_t old = c->fsuid, u = a[0];
-
-	if (c->euid == 0 || one_of(u, c->uid, c->euid, c->suid) || u == old)
-		c->fsuid = u;
+	uint32_t old = set_fs(capable(c, CAP_SETUID), uids(c), a[0]);
+	cred_fix_setfsuid(c, old);
 	return old;
 }
 
 long sys_setfsgid(struct task *t, const uint64_t a[6])
 {
 	struct cred *c = &t->cred;
-	uint32_t old = c->fsgid, g = a[0];
-
-	if (c->euid == 0 || one_of(g, c->gid, c->egid, c->sgid) || g == old)
-		c->fsgid = g;
-	return old;
+	return set_fs(capable(c, CAP_SETGID), gids(c), a[0]);
 }
 
 long sys_getgroups(struct task *t, const uint64_t a[6])
@@ -182,7 +215,7 @@ long sys_setgroups(struct task *t, const uint64_t a[6])
 	int size = (int)a[0];
 	uint32_t g[32];
 
-	if (t->cred.euid != 0)
+	if (!capable(&t->cred, CAP_SETGID))
 		return -LINUX_EPERM;
 	if (size < 0 || size > 65536)
 		return -LINUX_EINVAL;

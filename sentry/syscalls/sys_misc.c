@@ -13,6 +13,7 @@
 #include "sentry/fs/proc/proc_gen.h"
 #include "sentry/kernel/version.h"
 #include "sentry/mm/usercopy.h"
+#include "sentry/syscalls/sys_capability.h"
 
 long sys_uname(struct task *t, const uint64_t a[6])
 {
@@ -32,7 +33,7 @@ long sys_sethostname(struct task *t, const uint64_t a[6])
 {
 	char buf[65];
 
-	if (t->cred.euid != 0)
+	if (!capable(&t->cred, CAP_SYS_ADMIN))
 		return -LINUX_EPERM;
 	if (a[1] > 64)
 		return -LINUX_EINVAL;
@@ -131,6 +132,18 @@ static struct rlimit64 *rlim_of(struct thread_group *tg, int r)
 	return l;
 }
 
+/* Linux's check_prlimit_permission: another process's limits need the
+ * same ids in all three of its uids and gids, or CAP_SYS_RESOURCE. */
+static bool may_prlimit(struct task *t, struct thread_group *tg)
+{
+	const struct cred *c = &t->cred, *tc = &tg->leader->cred;
+
+	if (tg == t->tg || capable(c, CAP_SYS_RESOURCE))
+		return true;
+	return c->uid == tc->euid && c->uid == tc->suid && c->uid == tc->uid &&
+	       c->gid == tc->egid && c->gid == tc->sgid && c->gid == tc->gid;
+}
+
 static long do_prlimit(struct task *t, int pid, int r, uint64_t newp,
 		       uint64_t oldp)
 {
@@ -141,13 +154,15 @@ static long do_prlimit(struct task *t, int pid, int r, uint64_t newp,
 		return -LINUX_EINVAL;
 	if (!tg)
 		return -LINUX_ESRCH;
+	if (!may_prlimit(t, tg))
+		return -LINUX_EPERM;
 	cur = rlim_of(tg, r);
 	if (newp) {
 		if (copy_in(t, newp, &nl, sizeof(nl)))
 			return -LINUX_EFAULT;
 		if (nl.cur > nl.max)
 			return -LINUX_EINVAL;
-		if (nl.max > cur->max && t->cred.euid != 0)
+		if (nl.max > cur->max && !capable(&t->cred, CAP_SYS_RESOURCE))
 			return -LINUX_EPERM;
 		if (r == RLIMIT_NOFILE && nl.max > 1048576)
 			return -LINUX_EPERM;
@@ -241,8 +256,6 @@ long sys_getcpu(struct task *t, const uint64_t a[6])
 #define PR_SET_NAME	       15
 #define PR_GET_NAME	       16
 #define PR_GET_SECCOMP	       21
-#define PR_SET_NO_NEW_PRIVS    38
-#define PR_GET_NO_NEW_PRIVS    39
 #define PR_SET_CHILD_SUBREAPER 36
 #define PR_GET_CHILD_SUBREAPER 37
 #define PR_SET_VMA	       0x53564d41
@@ -250,7 +263,10 @@ long sys_getcpu(struct task *t, const uint64_t a[6])
 long sys_prctl(struct task *t, const uint64_t a[6])
 {
 	char name[16];
+	long ret;
 
+	if (prctl_cred(t, a, &ret))
+		return ret;
 	switch (a[0]) {
 	case PR_SET_NAME:
 		/* A longer name is cut to 15 bytes, as Linux does. */
@@ -267,8 +283,6 @@ long sys_prctl(struct task *t, const uint64_t a[6])
 	case PR_SET_DUMPABLE:
 		return a[1] <= 1 ? 0 : -LINUX_EINVAL;
 	case PR_GET_SECCOMP:
-		return 0;
-	case PR_GET_NO_NEW_PRIVS:
 		return 0;
 	case PR_SET_VMA:
 		return -LINUX_EINVAL; /* as a kernel without

@@ -218,6 +218,31 @@ static void user_info(struct task *t, int sig, int code,
 	info->kill.uid = t->cred.uid;
 }
 
+/* Linux's check_kill_permission for a signal a process sends: allowed in
+ * its own thread group, to a process whose real or saved uid is the
+ * sender's real or effective uid, SIGCONT within the session, or with
+ * CAP_KILL. Signal 0 is checked the same way. */
+static int may_signal(struct task *t, struct task *target, int sig)
+{
+	const struct cred *c = &t->cred, *tc = &target->cred;
+
+	if (target->tg == t->tg || capable(c, CAP_KILL))
+		return 0;
+	if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
+	    c->uid == tc->uid)
+		return 0;
+	if (sig == LINUX_SIGCONT && target->tg->sid == t->tg->sid)
+		return 0;
+	return -LINUX_EPERM;
+}
+
+static long kill_group(struct task *t, struct thread_group *tg, int sig,
+		       struct linux_siginfo *info)
+{
+	int err = may_signal(t, tg->leader, sig);
+	return err ? err : send_signal_group(tg, sig, info);
+}
+
 long sys_kill(struct task *t, const uint64_t a[6])
 {
 	int pid = (int)a[0], sig = (int)a[1], n = 0, err = 0;
@@ -231,11 +256,14 @@ long sys_kill(struct task *t, const uint64_t a[6])
 		struct thread_group *tg = tg_lookup_any(pid);
 		if (!tg)
 			return -LINUX_ESRCH;
-		return send_signal_group(tg, sig, &info);
+		return kill_group(t, tg, sig, &info);
 	}
 	if (pid == -2147483647 - 1)
 		return -LINUX_ESRCH;
-	/* A process group (0: ours), or every process but init and us (-1). */
+	/* A process group (0: ours): success if one got it, else the last
+	 * error. Every process but init and us (-1): the last error other
+	 * than EPERM, as Linux reports them. */
+	bool delivered = false;
 	for (struct thread_group *tg; (tg = tg_iter(&i));) {
 		if (tg->zombie)
 			continue;
@@ -246,11 +274,14 @@ long sys_kill(struct task *t, const uint64_t a[6])
 			continue;
 		}
 		n++;
-		err = send_signal_group(tg, sig, &info);
+		int e = kill_group(t, tg, sig, &info);
+		delivered |= !e;
+		if (pid != -1 || e != -LINUX_EPERM)
+			err = e;
 	}
-	if (pid == -1 && n == 0)
+	if (!n)
 		return -LINUX_ESRCH;
-	return n ? err : -LINUX_ESRCH;
+	return pid != -1 && delivered ? 0 : err;
 }
 
 static long do_tkill(struct task *t, int tgid, int tid, int sig)
@@ -265,6 +296,9 @@ static long do_tkill(struct task *t, int tgid, int tid, int sig)
 	target = task_lookup(tid);
 	if (!target || (tgid != -1 && target->tg->pid != tgid))
 		return -LINUX_ESRCH;
+	int err = may_signal(t, target, sig);
+	if (err)
+		return err;
 	user_info(t, sig, LINUX_SI_TKILL, &info);
 	return send_signal_task(target, sig, &info);
 }
@@ -308,7 +342,7 @@ long sys_rt_sigqueueinfo(struct task *t, const uint64_t a[6])
 	tg = tg_lookup(pid);
 	if (!tg)
 		return -LINUX_ESRCH;
-	return send_signal_group(tg, sig, &info);
+	return kill_group(t, tg, sig, &info);
 }
 
 long sys_rt_tgsigqueueinfo(struct task *t, const uint64_t a[6])
@@ -325,5 +359,6 @@ long sys_rt_tgsigqueueinfo(struct task *t, const uint64_t a[6])
 	target = task_lookup(tid);
 	if (!target || target->tg->pid != tgid)
 		return -LINUX_ESRCH;
-	return send_signal_task(target, sig, &info);
+	err = may_signal(t, target, sig);
+	return err ? err : send_signal_task(target, sig, &info);
 }

@@ -91,28 +91,30 @@ int inode_permission(struct inode *inode, const struct cred *cred, int mask)
 int vfs_generic_permission(struct inode *inode, const struct cred *cred,
 			   int mask)
 {
-	uint32_t mode = inode->mode;
-	if (cred->fsuid == 0) {
-		/* CAP_DAC_OVERRIDE: everything but executing a file that no
-		 * one may execute. */
-		if ((mask & LINUX_X_OK) && !LINUX_S_ISDIR(mode) &&
-		    !(mode & 0111))
-			return -LINUX_EACCES;
-		return 0;
-	}
-	uint32_t bits;
-	if (cred->fsuid == inode->uid) {
+	uint32_t mode = inode->mode, bits;
+	if (cred->fsuid == inode->uid)
 		bits = (mode >> 6) & 7;
-	} else {
-		bool in_group = cred->fsgid == inode->gid;
-		for (uint32_t i = 0; !in_group && i < cred->ngroups && i < 32;
-		     i++)
-			in_group = cred->groups[i] == inode->gid;
-		bits = in_group ? (mode >> 3) & 7 : mode & 7;
+	else if (cred_in_group(cred, inode->gid))
+		bits = (mode >> 3) & 7;
+	else
+		bits = mode & 7;
+	if ((bits & (uint32_t)mask) == (uint32_t)mask)
+		return 0;
+	/* Linux's order: directories may always be read and searched with
+	 * CAP_DAC_READ_SEARCH; files read with it. CAP_DAC_OVERRIDE allows
+	 * everything but executing a file that no one may execute. */
+	bool write = mask & LINUX_W_OK;
+	if (LINUX_S_ISDIR(mode)) {
+		if (!write && capable(cred, CAP_DAC_READ_SEARCH))
+			return 0;
+		return capable(cred, CAP_DAC_OVERRIDE) ? 0 : -LINUX_EACCES;
 	}
-	if ((bits & (uint32_t)mask) != (uint32_t)mask)
-		return -LINUX_EACCES;
-	return 0;
+	if (mask == LINUX_R_OK && capable(cred, CAP_DAC_READ_SEARCH))
+		return 0;
+	if ((!(mask & LINUX_X_OK) || (mode & 0111)) &&
+	    capable(cred, CAP_DAC_OVERRIDE))
+		return 0;
+	return -LINUX_EACCES;
 }
 
 unsigned vfs_dtype(uint32_t mode)

@@ -132,7 +132,8 @@ int mount_spec_add(const char *arg, char *err, size_t errlen)
 			bad(err, errlen, arg, "bind needs a tree number >= 1");
 			goto out;
 		}
-		snprintf(s.tree, sizeof(s.tree), "%u", n);
+		/* n <= 100000; the modulo tells the compiler it fits. */
+		snprintf(s.tree, sizeof(s.tree), "%u", n % 1000000u);
 	} else if (*f[1]) {
 		bad(err, errlen, arg, "only bind mounts have a source");
 		goto out;

@@ -402,8 +402,9 @@ static int may_delete(const struct walk_ctx *wc, const struct path *dir,
 	if (ret < 0)
 		return ret;
 	struct inode *di = dir->dentry->inode;
-	if (wc->cred && wc->cred->fsuid != 0 && (di->mode & LINUX_S_ISVTX) &&
-	    wc->cred->fsuid != victim->uid && wc->cred->fsuid != di->uid)
+	if (wc->cred && (di->mode & LINUX_S_ISVTX) &&
+	    wc->cred->fsuid != victim->uid && wc->cred->fsuid != di->uid &&
+	    !capable(wc->cred, CAP_FOWNER))
 		return -LINUX_EPERM;
 	return 0;
 }
@@ -554,7 +555,7 @@ int vfs_mknod(const struct walk_ctx *wc, const char *path, uint32_t mode,
 	if (type == LINUX_S_IFDIR || type == LINUX_S_IFLNK)
 		return -LINUX_EINVAL;
 	if ((type == LINUX_S_IFCHR || type == LINUX_S_IFBLK) && wc->cred &&
-	    wc->cred->euid != 0)
+	    !capable(wc->cred, CAP_MKNOD))
 		return -LINUX_EPERM;
 	struct mode_arg ma = {.mode = mode, .rdev = rdev};
 	return do_create(wc, path, false, mknod_fn, &ma, NULL);
@@ -879,21 +880,26 @@ int vfs_readlink(const struct walk_ctx *wc, const char *path, char *buf,
 	return ret;
 }
 
-static bool cred_in_group(const struct cred *c, uint32_t gid)
+/* cred NULL is the kernel itself: every capability. */
+static bool may(const struct cred *cred, int cap)
 {
-	if (c->fsgid == gid)
-		return true;
-	for (uint32_t i = 0; i < c->ngroups && i < 32; i++)
-		if (c->groups[i] == gid)
-			return true;
-	return false;
+	return !cred || capable(cred, cap);
 }
 
+static bool in_group_or_fsetid(const struct cred *cred, uint32_t gid)
+{
+	return may(cred, CAP_FSETID) || cred_in_group(cred, gid);
+}
+
+/* Linux's setattr_prepare: chown needs CAP_CHOWN but for an owner giving
+ * the file to one of its groups; chmod and setting times need ownership or
+ * CAP_FOWNER; chmod drops setgid unless the file's group is one of the
+ * caller's or CAP_FSETID. */
 int vfs_setattr(struct path *p, const struct cred *cred, struct iattr *attr)
 {
 	struct inode *inode = p->dentry->inode;
-	bool root = !cred || cred->fsuid == 0;
-	bool owner = root || cred->fsuid == inode->uid;
+	bool is_owner = cred && cred->fsuid == inode->uid;
+	bool owner = is_owner || may(cred, CAP_FOWNER);
 	if (attr->valid & ATTR_SIZE) {
 		if (LINUX_S_ISDIR(inode->mode))
 			return -LINUX_EISDIR;
@@ -903,18 +909,13 @@ int vfs_setattr(struct path *p, const struct cred *cred, struct iattr *attr)
 		if (ret < 0)
 			return ret;
 	}
-	if (attr->valid & (ATTR_UID | ATTR_GID)) {
-		bool ok = root;
-		if (!ok && owner && !(attr->valid & ATTR_UID))
-			ok = cred_in_group(cred, attr->gid);
-		if (!ok && owner && (attr->valid & ATTR_UID) &&
-		    attr->uid == inode->uid &&
-		    (!(attr->valid & ATTR_GID) || attr->gid == inode->gid ||
-		     cred_in_group(cred, attr->gid)))
-			ok = true;
-		if (!ok)
-			return -LINUX_EPERM;
-	}
+	if ((attr->valid & ATTR_UID) && !may(cred, CAP_CHOWN) &&
+	    !(is_owner && attr->uid == inode->uid))
+		return -LINUX_EPERM;
+	if ((attr->valid & ATTR_GID) && !may(cred, CAP_CHOWN) &&
+	    !(is_owner &&
+	      (attr->gid == inode->gid || cred_in_group(cred, attr->gid))))
+		return -LINUX_EPERM;
 	if ((attr->valid & ATTR_MODE) && !owner)
 		return -LINUX_EPERM;
 	if (attr->valid & (ATTR_ATIME | ATTR_MTIME)) {
@@ -928,16 +929,20 @@ int vfs_setattr(struct path *p, const struct cred *cred, struct iattr *attr)
 	}
 	if (path_rdonly(p))
 		return -LINUX_EROFS;
-	if ((attr->valid & ATTR_MODE) && !root &&
-	    !cred_in_group(cred, inode->gid))
+	if ((attr->valid & ATTR_MODE) &&
+	    !in_group_or_fsetid(cred, (attr->valid & ATTR_GID) ? attr->gid
+							       : inode->gid))
 		attr->mode &= ~(uint32_t)LINUX_S_ISGID;
-	/* chown clears set-id bits of non-directories, as Linux does. */
+	/* chown clears set-user-id of non-directories, even for root, and
+	 * set-group-id when it means group-executable or when the caller
+	 * could not have set it (Linux's setattr_should_drop_sgid). */
 	if ((attr->valid & (ATTR_UID | ATTR_GID)) &&
 	    !LINUX_S_ISDIR(inode->mode) && !(attr->valid & ATTR_MODE) &&
 	    (inode->mode & (LINUX_S_ISUID | LINUX_S_ISGID))) {
 		attr->valid |= ATTR_MODE;
 		attr->mode = inode->mode & 07777 & ~(uint32_t)LINUX_S_ISUID;
-		if (inode->mode & 0010)
+		if ((inode->mode & 0010) ||
+		    !in_group_or_fsetid(cred, inode->gid))
 			attr->mode &= ~(uint32_t)LINUX_S_ISGID;
 	}
 	if (!(attr->valid & ATTR_CTIME)) {

@@ -622,6 +622,47 @@ rs_run dup.state state dup >/dev/null
 	it_fail bad-bundle-duplicate-id "status $st: $(cat dup2.err); first: $(cat dup.state.out dup.state.err)"
 rs_run dup.del delete --force dup >/dev/null
 
+# process.capabilities and noNewPrivileges: root without CAP_CHOWN,
+# CAP_DAC_OVERRIDE, CAP_SYS_ADMIN is refused what they allow, and execve
+# under no_new_privs does not give it CAP_SETUID from the bounding set; a
+# user keeps its ambient capability across execve. (The sandbox's /dev is
+# not a writable tmpfs: the files go to a tmpfs /tmp.)
+cat >"$ROOTFS/bin/caps-test" <<'EOF'
+#!/bin/sh
+grep -E "^(Cap|NoNewPrivs)" /proc/self/status
+cd /tmp
+echo x >f 2>/dev/null || echo create-refused
+chmod 0 f 2>/dev/null
+cat f 2>/dev/null || echo read-refused
+chown 5 f 2>/dev/null || echo chown-refused
+hostname x 2>/dev/null || echo hostname-refused
+kill -0 1 && echo kill-ok
+EOF
+chmod 755 "$ROOTFS/bin/caps-test"
+caps_tmp=', {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["mode=755"]}'
+caps_json='"capabilities": {"bounding": ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETUID"], "effective": ["CAP_KILL", "CAP_NET_BIND_SERVICE"], "permitted": ["CAP_KILL", "CAP_NET_BIND_SERVICE"], "inheritable": ["CAP_NET_BIND_SERVICE"], "ambient": ["CAP_NET_BIND_SERVICE"]}, "noNewPrivileges": true'
+bundle b-caps '["/bin/caps-test"]' true / '"PATH=/bin"' '' "$caps_tmp"
+sed -i "s/\"user\": {\"uid\": 0, \"gid\": 0}/\"user\": {\"uid\": 0, \"gid\": 0}, $caps_json/" b-caps/config.json
+st=$(rs_run run-caps run --bundle "$IT_WORK/b-caps" caps1)
+want="CapInh:	0000000000000400
+CapPrm:	0000000000000420
+CapEff:	0000000000000420
+CapBnd:	00000000000004a0
+CapAmb:	0000000000000400
+NoNewPrivs:	1
+read-refused
+chown-refused
+hostname-refused
+kill-ok"
+[ "$st" = 0 ] && [ "$(cat run-caps.out)" = "$want" ] && it_pass run-capabilities ||
+	it_fail run-capabilities "status $st, stdout:
+$(cat run-caps.out)
+want:
+$want
+stderr: $(tail -n 5 run-caps.err)"
+bundle b-caps-user '["/bin/caps-test"]' true / '"PATH=/bin"' '' "$caps_tmp"
+sed -i "s/\"user\": {\"uid\": 0, \"gid\": 0}/\"user\": {\"uid\": 1000, \"gid\": 100}, $caps_json/" b-caps-user/config.json
+
 # --- the same bundles under Debian's runc ---------------------------------
 RUNC=$(command -v runc || true)
 if [ -z "$RUNC" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -634,7 +675,7 @@ if [ -n "$RUNC" ]; then
 	[ "$st" = 0 ] && runc_ok=true
 fi
 if $runc_ok; then
-	for b in b-echo b-exit b-env b-sig b-user b-mounts; do
+	for b in b-echo b-exit b-env b-sig b-user b-mounts b-caps b-caps-user; do
 		rst=$(it_run "cmp-$b.runc.out" "cmp-$b.runc.err" "$RUNC" --root "$IT_WORK/runc-state" run --bundle "$IT_WORK/$b" "cmp-$b")
 		sst=$(rs_run "cmp-$b.runsc" run --bundle "$IT_WORK/$b" "cmp-$b")
 		if [ "$rst" = "$sst" ] && cmp -s "cmp-$b.runc.out" "cmp-$b.runsc.out"; then

@@ -85,6 +85,8 @@ static int setup(void **state)
 	}
 	T = calloc(1, sizeof(*T));
 	T->tg = calloc(1, sizeof(*T->tg));
+	/* Root, with root's capabilities. */
+	cred_set_caps(&T->cred, CAP_FULL_SET, CAP_FULL_SET, 0, CAP_FULL_SET, 0);
 	T->fs = fs_context_new();
 	T->fdt = fdtable_new();
 	assert_non_null(T->fs);
@@ -351,8 +353,10 @@ static void test_attrs(void **state)
 	ts[1] = 1000000000;
 	assert_int_equal(CALL(utimensat, FDCWD, U("/f1"), U(ts), 0),
 			 -LINUX_EINVAL);
-	/* Non-root. */
+	/* Non-root: no capabilities either. */
+	struct cred root = T->cred;
 	T->cred.fsuid = T->cred.uid = T->cred.euid = 1000;
+	T->cred.cap_effective = T->cred.cap_permitted = 0;
 	assert_int_equal(CALL(chmod, U("/f1"), 0777), -LINUX_EPERM);
 	assert_int_equal(CALL(chown, U("/f1"), 1000, -1), -LINUX_EPERM);
 	assert_int_equal(CALL(open, U("/f1"), LINUX_O_WRONLY, 0),
@@ -360,7 +364,7 @@ static void test_attrs(void **state)
 	assert_int_equal(CALL(access, U("/f1"), LINUX_W_OK), -LINUX_EACCES);
 	assert_int_equal(CALL(access, U("/f1"), LINUX_X_OK), 0);
 	assert_int_equal(CALL(utimensat, FDCWD, U("/f1"), 0, 0), -LINUX_EACCES);
-	T->cred.fsuid = T->cred.uid = T->cred.euid = 0;
+	T->cred = root;
 	struct linux_statfs sfs;
 	assert_int_equal(CALL(statfs, U("/"), U(&sfs)), 0);
 	assert_int_equal(sfs.f_type, LINUX_TMPFS_MAGIC);
