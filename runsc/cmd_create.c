@@ -70,20 +70,7 @@ static void monitor_main(const struct globals *g, const struct container *c,
 	int rel[2], fifo, status = 125, st;
 	bool crashed;
 
-	if (!foreground)
-		setsid();
-	if (console >= 0) {
-		/* The console is the container's stdio and our controlling
-		 * terminal: its hangup reaches the sandbox as SIGHUP. */
-		ioctl(console, TIOCSCTTY, 0);
-		for (int fd = 0; fd < 3; fd++)
-			dup2(console, fd);
-		close(console);
-	}
-	/* Do not pin the caller's directory (the bundle) while we live. */
-	if (chdir("/") < 0) {
-		/* Harmless: nothing below uses relative paths. */
-	}
+	monitor_detach(foreground, console);
 
 	/* Every signal that can be caught goes to the sandbox, whose sentry
 	 * passes the ones the application should see to its init. In the

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -297,6 +298,21 @@ int container_release(struct container *c, struct rerr *e)
 	close(fd);
 	c->status = CONTAINER_RUNNING;
 	return 0;
+}
+
+void monitor_detach(bool foreground, int console)
+{
+	if (!foreground)
+		setsid();
+	if (console >= 0) {
+		ioctl(console, TIOCSCTTY, 0);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(console, fd);
+		close(console);
+	}
+	if (chdir("/") < 0) {
+		/* Harmless: nothing after uses relative paths. */
+	}
 }
 
 void container_write_exit(const char *dir, int status)

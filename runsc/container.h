@@ -83,6 +83,12 @@ struct monitor_ready {
 	char msg[2048];
 };
 
+/* The start of a monitor's life (create's, or a pod member's): a session
+ * of its own unless foreground; console (>= 0, then closed) as its stdio
+ * and controlling terminal, whose hangup then reaches the sandbox as
+ * SIGHUP; "/" as its directory, not to pin the caller's (the bundle). */
+void monitor_detach(bool foreground, int console);
+
 /* The monitor's last word: the container's exit status into DIR/exit. */
 void container_write_exit(const char *dir, int status);
 

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,17 +149,7 @@ void pod_monitor_main(const struct globals *g, const struct container *c,
 	int gofer_sock = -1, status = 128 + SIGKILL;
 	pid_t gofer;
 
-	if (!foreground)
-		setsid();
-	if (console >= 0) {
-		ioctl(console, TIOCSCTTY, 0);
-		for (int fd = 0; fd < 3; fd++)
-			dup2(console, fd);
-		close(console);
-	}
-	if (chdir("/") < 0) {
-		/* Harmless: nothing below uses relative paths. */
-	}
+	monitor_detach(foreground, console);
 	signal(SIGPIPE, SIG_IGN);
 	cfg->die_with_parent = true;
 	if (sandbox_start_gofer(cfg, &gofer, &gofer_sock, &e) < 0) {
