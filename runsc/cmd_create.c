@@ -420,6 +420,12 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	cfg.strace = g->strace;
 	cfg.profile = g->profile;
 	cfg.platform = g->platform;
+	if (spec->lnx.resources.memory_limit > 0)
+		cfg.memory_limit =
+		    (unsigned long long)spec->lnx.resources.memory_limit;
+	if (spec->lnx.resources.pids_limit > 0)
+		cfg.pids_limit =
+		    (unsigned long long)spec->lnx.resources.pids_limit;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);
 	if (g->debug_log) {

@@ -64,6 +64,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
 	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
+	char memarg[48], pidsarg[48];
 	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
@@ -111,6 +112,16 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	for (size_t i = 0; i < nrlim; i++) {
 		args[n++] = "--rlimit";
 		args[n++] = c->rlimits[i];
+	}
+	if (c->memory_limit) {
+		snprintf(memarg, sizeof(memarg), "--memory-limit=%llu",
+			 c->memory_limit);
+		args[n++] = memarg;
+	}
+	if (c->pids_limit) {
+		snprintf(pidsarg, sizeof(pidsarg), "--pids-limit=%llu",
+			 c->pids_limit);
+		args[n++] = pidsarg;
 	}
 	if (c->strace)
 		args[n++] = "--strace";

@@ -27,6 +27,10 @@ struct sandbox_config {
 	/* "RES:SOFT:HARD" limits of the command (RES: Linux's RLIMIT_*
 	 * number), NULL-terminated; NULL: Linux's defaults. */
 	char *const *rlimits;
+	/* The container's linux.resources the sentry enforces
+	 * (sentry/kernel/cgroup.h): memory.limit in bytes, pids.limit; 0:
+	 * none. */
+	unsigned long long memory_limit, pids_limit;
 	bool strace, profile, debug;
 	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
 	/* -1: none; else a listening socket passed to the sentry as
