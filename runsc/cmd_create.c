@@ -331,7 +331,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	char bundle[PATH_MAX], rootfs_rel[PATH_MAX * 2], rootfs[PATH_MAX];
 	char fifo[PATH_MAX + 16];
 	struct sandbox_config cfg = {
-	    .log_fd = -1, .release_fd = -1, .control_fd = -1};
+	    .log_fd = -1, .oom_fd = -1, .release_fd = -1, .control_fd = -1};
 	struct oci_spec *spec = NULL;
 	struct ready_msg m;
 	struct json_object *state;
@@ -438,6 +438,19 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		}
 	}
 
+	if (cfg.memory_limit) {
+		char oom[PATH_MAX + 8];
+
+		/* The sentry's OOM kills, for runsc events (container.h). */
+		snprintf(oom, sizeof(oom), "%s/oom", c->dir);
+		cfg.oom_fd =
+		    open(oom, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (cfg.oom_fd < 0) {
+			rerr_set(e, errno, "creating %s", oom);
+			goto fail_dir;
+		}
+	}
+
 	if (o->console_socket) {
 		console = make_console(o->console_socket,
 				       spec->process.has_console_size,
@@ -501,6 +514,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		goto fail_kill;
 	if (cfg.log_fd >= 0)
 		close(cfg.log_fd);
+	if (cfg.oom_fd >= 0)
+		close(cfg.oom_fd);
 	free(user);
 	free_strv(rlimits);
 	oci_spec_free(spec);
@@ -519,6 +534,8 @@ fail_dir:
 	}
 	if (cfg.log_fd >= 0)
 		close(cfg.log_fd);
+	if (cfg.oom_fd >= 0)
+		close(cfg.oom_fd);
 	if (console >= 0)
 		close(console);
 	free(user);

@@ -64,7 +64,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
 	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
-	char memarg[48], pidsarg[48];
+	char memarg[48], pidsarg[48], oomarg[32];
 	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
@@ -122,6 +122,10 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		snprintf(pidsarg, sizeof(pidsarg), "--pids-limit=%llu",
 			 c->pids_limit);
 		args[n++] = pidsarg;
+	}
+	if (c->oom_fd >= 0) {
+		snprintf(oomarg, sizeof(oomarg), "--oom-fd=%d", dup(c->oom_fd));
+		args[n++] = oomarg;
 	}
 	if (c->strace)
 		args[n++] = "--strace";

@@ -33,6 +33,9 @@ struct sandbox_config {
 	unsigned long long memory_limit, pids_limit;
 	bool strace, profile, debug;
 	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
+	/* -1: none; else passed to the sentry as --oom-fd, where it appends a
+	 * line per OOM kill (sentry/kernel/cgroup.h). */
+	int oom_fd;
 	/* -1: none; else a listening socket passed to the sentry as
 	 * --control-fd, where `runsc exec` connects (sentry/control.h). The
 	 * caller keeps its own copy. */

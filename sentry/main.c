@@ -44,7 +44,7 @@ static void usage(void)
 			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
 			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
 			"[--rlimit=RES:SOFT:HARD]... [--memory-limit=BYTES] "
-			"[--pids-limit=N] -- CMD [ARG...]\n");
+			"[--pids-limit=N] [--oom-fd=N] -- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -229,10 +229,11 @@ int main(int argc, char **argv)
 	    {"rlimit", required_argument, NULL, 'r'},
 	    {"memory-limit", required_argument, NULL, 'M'},
 	    {"pids-limit", required_argument, NULL, 'N'},
+	    {"oom-fd", required_argument, NULL, 'O'},
 	    {NULL, 0, NULL, 0},
 	};
-	int gofer_fd = -1, control_fd = -1, pivot = 1, overlay = 1, c, status,
-	    err;
+	int gofer_fd = -1, control_fd = -1, oom_fd = -1, pivot = 1, overlay = 1,
+	    c, status, err;
 	const char *cwd = NULL;
 	uint64_t mem_limit = 0, pids_limit = 0;
 	static sigset_t fwd;
@@ -303,6 +304,9 @@ int main(int argc, char **argv)
 			if (parse_limit(optarg, &mem_limit) < 0)
 				usage();
 			break;
+		case 'O':
+			oom_fd = atoi(optarg);
+			break;
 		case 'N':
 			if (parse_limit(optarg, &pids_limit) < 0)
 				usage();
@@ -336,7 +340,7 @@ int main(int argc, char **argv)
 	procfs_preload();
 	platform_vdso_probe();
 	/* Its procfs is mounted while mounting is still ours to do. */
-	err = cg_init(mem_limit, pids_limit);
+	err = cg_init(mem_limit, pids_limit, oom_fd);
 	if (err < 0) {
 		errno = -err;
 		die("memory limit: mounting a procfs to measure the "

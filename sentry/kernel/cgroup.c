@@ -25,7 +25,7 @@
 #include "sentry/mm/mm.h"
 
 static uint64_t mem_limit, pids_limit;
-static int procfd = -1;
+static int procfd = -1, oom_fd = -1;
 
 /* Updated by charging tasks (kernel lock) and read by the monitor. */
 static _Atomic uint64_t heap;	     /* cg_mem_charge'd bytes */
@@ -87,10 +87,11 @@ static int mount_proc(void)
 	return m < 0 ? err : m;
 }
 
-int cg_init(uint64_t mlimit, uint64_t plimit)
+int cg_init(uint64_t mlimit, uint64_t plimit, int ofd)
 {
 	int fd = mount_proc();
 
+	oom_fd = ofd;
 	mem_limit = mlimit;
 	pids_limit = plimit;
 	if (fd < 0) {
@@ -382,6 +383,8 @@ static void oom_kill(uint64_t usage)
 	oom_kills++;
 	victim = v->pid;
 	victim_deadline_ms = mono_ms() + VICTIM_WAIT_MS;
+	if (oom_fd >= 0)
+		dprintf(oom_fd, "oom %d %s\n", v->tgid, v->comm);
 	log_warn("memory limit: usage %llu kB over the limit of %llu kB: "
 		 "killed process %d (%s) using %llu kB",
 		 (unsigned long long)(usage >> 10),

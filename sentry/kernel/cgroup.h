@@ -39,9 +39,11 @@
 
 /* As pid 1 of the sandbox's pid namespace, before the pivot and the
  * seccomp filter: set the limits (0: none) and mount the private procfs.
+ * oom_fd (-1: none; taken over): each OOM kill appends a line "oom PID
+ * COMM" there, for `runsc events` to find even after the sandbox ended.
  * Returns 0, or -errno when a memory limit was asked for and cannot be
  * enforced (without one, no procfs only leaves the usage unknown). */
-int cg_init(uint64_t mem_limit, uint64_t pids_limit);
+int cg_init(uint64_t mem_limit, uint64_t pids_limit, int oom_fd);
 
 /* The procfs directory descriptor cg_init opened, or -1. */
 int cg_procfd(void);
