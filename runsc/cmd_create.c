@@ -316,6 +316,20 @@ static int check_supported(struct globals *g, const struct oci_spec *s,
 				i,
 				s->mounts[i].type ? s->mounts[i].type : "bind",
 				s->mounts[i].destination);
+	/* The sentry enforces memory and pids itself; CPU would need the
+	 * host's cgroups for the sandbox's processes, not done yet. */
+	static const char *const cpu_fields[] = {"shares", "quota", "period",
+						 "cpus", "mems"};
+	const bool cpu_set[] = {
+	    s->lnx.resources.cpu_shares != 0, s->lnx.resources.cpu_quota != 0,
+	    s->lnx.resources.cpu_period != 0, s->lnx.resources.cpus != NULL,
+	    s->lnx.resources.mems != NULL};
+	for (size_t i = 0; i < sizeof(cpu_set) / sizeof(cpu_set[0]); i++)
+		if (cpu_set[i])
+			cli_log(g, "warning", g->debug,
+				"config.json: linux.resources.cpu.%s: not "
+				"enforced yet; ignored",
+				cpu_fields[i]);
 	if (s->hooks[OCI_HOOK_START_CONTAINER].n)
 		cli_log(g, "warning", g->debug,
 			"config.json: hooks.startContainer: not supported "

@@ -357,7 +357,6 @@ static uint64_t stubs_exact(void)
 static void oom_kill(uint64_t usage)
 {
 	struct stub *v = NULL;
-	bool killed = false;
 
 	for (int i = 0; i < nstubs; i++) {
 		if (victim && stubs[i].pid == victim &&
@@ -374,22 +373,20 @@ static void oom_kill(uint64_t usage)
 		struct linux_siginfo info = {.signo = LINUX_SIGKILL,
 					     .code = LINUX_SI_KERNEL};
 
+		/* Told before the kill: killing init ends the sentry. */
+		oom_kills++;
+		if (oom_fd >= 0)
+			dprintf(oom_fd, "oom %d %s\n", v->tgid, v->comm);
+		log_warn("memory limit: usage %llu kB over the limit of %llu "
+			 "kB: killing process %d (%s) using %llu kB",
+			 (unsigned long long)(usage >> 10),
+			 (unsigned long long)(mem_limit >> 10), v->tgid,
+			 v->comm, (unsigned long long)v->kb);
 		send_signal_group(tg, LINUX_SIGKILL, &info);
-		killed = true;
+		victim = v->pid;
+		victim_deadline_ms = mono_ms() + VICTIM_WAIT_MS;
 	}
 	klock_release();
-	if (!killed)
-		return;
-	oom_kills++;
-	victim = v->pid;
-	victim_deadline_ms = mono_ms() + VICTIM_WAIT_MS;
-	if (oom_fd >= 0)
-		dprintf(oom_fd, "oom %d %s\n", v->tgid, v->comm);
-	log_warn("memory limit: usage %llu kB over the limit of %llu kB: "
-		 "killed process %d (%s) using %llu kB",
-		 (unsigned long long)(usage >> 10),
-		 (unsigned long long)(mem_limit >> 10), v->tgid, v->comm,
-		 (unsigned long long)v->kb);
 }
 
 /* One look at the sandbox's memory (sample_mu held). */
