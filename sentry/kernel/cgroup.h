@@ -19,12 +19,12 @@
  * Stub memory is the host's anonymous memory: touching a new page never
  * reaches the sentry. A monitor thread samples it instead, every 10 ms with
  * a limit and 100 ms without (the host's RSS counters first; the exact
- * proportional sizes only when those could be over the limit or a new
- * peak). When usage is over the limit, the OOM killer sends SIGKILL to the
- * process charged the most, as Linux's memcg OOM killer does, and waits
- * for it to be gone (1 s at most) before it chooses another. An
- * application may thus overshoot the limit by what it touches in one
- * interval before it dies; what it reads is never garbage.
+ * proportional sizes only when those could be over the limit, or a new
+ * peak, checked once a second at most). When usage is over the limit, the OOM
+ * killer sends SIGKILL to the process charged the most, as Linux's memcg OOM
+ * killer does, and waits for it to be gone (1 s at most) before it chooses
+ * another. An application may thus overshoot the limit by what it touches in
+ * one interval before it dies; what it reads is never garbage.
  *
  * The host facts come from a procfs instance of the sentry's own pid
  * namespace (subset=pid), mounted detached by cg_init before the sentry
