@@ -74,6 +74,10 @@ struct platform_ops {
 	int (*adopt)(struct platform_ctx *ctx);
 	/* Destroy the thread (and the address space with its last thread). */
 	void (*destroy)(struct platform_ctx *ctx);
+	/* The host pid, as the sentry's pid namespace numbers it, of the
+	 * process holding ctx's address space (where its memory use shows in
+	 * /proc). Any thread may call it while ctx is not destroyed. */
+	pid_t (*as_pid)(struct platform_ctx *ctx);
 
 	/* Run the app thread with regs until it stops; regs are updated. */
 	int (*switch_to)(struct platform_ctx *ctx, struct platform_regs *regs,

@@ -80,5 +80,6 @@ int cmd_wait(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_kill(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_delete(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e);
+int cmd_events(struct globals *g, int argc, char **argv, struct rerr *e);
 
 #endif

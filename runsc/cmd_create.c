@@ -277,6 +277,20 @@ static int check_supported(struct globals *g, const struct oci_spec *s,
 				"config.json: process.terminal is true, but "
 				"a detached container needs --console-socket "
 				"for its terminal");
+	/* The sentry enforces memory and pids itself; CPU would need the
+	 * host's cgroups for the sandbox's processes, not done yet. */
+	static const char *const cpu_fields[] = {"shares", "quota", "period",
+						 "cpus", "mems"};
+	const bool cpu_set[] = {
+	    s->lnx.resources.cpu_shares != 0, s->lnx.resources.cpu_quota != 0,
+	    s->lnx.resources.cpu_period != 0, s->lnx.resources.cpus != NULL,
+	    s->lnx.resources.mems != NULL};
+	for (size_t i = 0; i < sizeof(cpu_set) / sizeof(cpu_set[0]); i++)
+		if (cpu_set[i])
+			cli_log(g, "warning", g->debug,
+				"config.json: linux.resources.cpu.%s: not "
+				"enforced yet; ignored",
+				cpu_fields[i]);
 	if (s->hooks[OCI_HOOK_START_CONTAINER].n)
 		cli_log(g, "warning", g->debug,
 			"config.json: hooks.startContainer: not supported "
@@ -292,7 +306,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	char bundle[PATH_MAX], rootfs_rel[PATH_MAX * 2], rootfs[PATH_MAX];
 	char fifo[PATH_MAX + 16];
 	struct sandbox_config cfg = {
-	    .log_fd = -1, .release_fd = -1, .control_fd = -1};
+	    .log_fd = -1, .oom_fd = -1, .release_fd = -1, .control_fd = -1};
 	struct oci_spec *spec = NULL;
 	struct container_mounts mounts = {0};
 	struct container pod = {0}; /* the sandbox joined, if any */
@@ -393,6 +407,12 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	cfg.strace = g->strace;
 	cfg.profile = g->profile;
 	cfg.platform = g->platform;
+	if (spec->lnx.resources.memory_limit > 0)
+		cfg.memory_limit =
+		    (unsigned long long)spec->lnx.resources.memory_limit;
+	if (spec->lnx.resources.pids_limit > 0)
+		cfg.pids_limit =
+		    (unsigned long long)spec->lnx.resources.pids_limit;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);
 	cfg.caps = caps = sentry_caps(spec);
@@ -405,6 +425,19 @@ static int create_container(struct globals *g, const struct create_opts *o,
 			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (cfg.log_fd < 0) {
 			rerr_set(e, errno, "--debug-log=%s", g->debug_log);
+			goto fail_dir;
+		}
+	}
+
+	if (cfg.memory_limit) {
+		char oom[PATH_MAX + 8];
+
+		/* The sentry's OOM kills, for runsc events (container.h). */
+		snprintf(oom, sizeof(oom), "%s/oom", c->dir);
+		cfg.oom_fd =
+		    open(oom, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (cfg.oom_fd < 0) {
+			rerr_set(e, errno, "creating %s", oom);
 			goto fail_dir;
 		}
 	}
@@ -475,6 +508,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		goto fail_kill;
 	if (cfg.log_fd >= 0)
 		close(cfg.log_fd);
+	if (cfg.oom_fd >= 0)
+		close(cfg.oom_fd);
 	free(user);
 	free(caps);
 	free_strv(rlimits);
@@ -496,6 +531,8 @@ fail_dir:
 	}
 	if (cfg.log_fd >= 0)
 		close(cfg.log_fd);
+	if (cfg.oom_fd >= 0)
+		close(cfg.oom_fd);
 	if (console >= 0)
 		close(console);
 	free(user);

@@ -182,6 +182,7 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	    .profile = g->profile,
 	    .debug = g->debug,
 	    .log_fd = -1,
+	    .oom_fd = -1,
 	    .release_fd = -1,
 	    .control_fd = -1,
 	};

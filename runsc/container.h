@@ -7,6 +7,9 @@
  *                        `start` writes a byte
  *   ROOT/ID/started      exists once `start` has released the container
  *   ROOT/ID/exit         the exit status, written by the monitor
+ *   ROOT/ID/oom          with a memory limit: a line "oom PID COMM" per
+ *                        process the sandbox's OOM killer killed, appended
+ *                        by the sentry
  *
  * The container's pid (state.json "pid") is its monitor: the process that
  * `create` leaves behind, parent of the gofer and the sentry, which exits

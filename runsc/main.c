@@ -66,6 +66,9 @@ static void usage(FILE *f)
 	    "  list [--format table|json] [-q]\n"
 	    "  ps [--format table|json] ID    the container's host processes\n"
 	    "  wait ID                        wait for the exit, print it\n"
+	    "  events [--stats] [--interval DUR] ID\n"
+	    "                                 resource usage and OOM kills "
+	    "as JSON\n"
 	    "\n"
 	    "global flags:\n"
 	    "  --platform=NAME     how application code is run: systrap "
@@ -215,11 +218,11 @@ static const struct command {
 	const char *name;
 	int (*run)(struct globals *g, int argc, char **argv, struct rerr *e);
 } commands[] = {
-    {"do", cmd_do},	{"spec", cmd_spec},	{"create", cmd_create},
-    {"run", cmd_run},	{"start", cmd_start},	{"state", cmd_state},
-    {"list", cmd_list}, {"ps", cmd_ps},		{"wait", cmd_wait},
-    {"kill", cmd_kill}, {"delete", cmd_delete}, {"exec", cmd_exec},
-    {NULL, NULL},
+    {"do", cmd_do},	    {"spec", cmd_spec},	    {"create", cmd_create},
+    {"run", cmd_run},	    {"start", cmd_start},   {"state", cmd_state},
+    {"list", cmd_list},	    {"ps", cmd_ps},	    {"wait", cmd_wait},
+    {"kill", cmd_kill},	    {"delete", cmd_delete}, {"exec", cmd_exec},
+    {"events", cmd_events}, {NULL, NULL},
 };
 
 /* A global flag that takes a value: `--name=V` or `--name V`. Returns the

@@ -83,6 +83,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
 	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
+	char memarg[48], pidsarg[48], oomarg[32];
 	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL, **mounts;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
@@ -144,6 +145,20 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		_exit(125);
 	for (size_t i = 0; i < c->n_mounts; i++)
 		args[n++] = mounts[i];
+	if (c->memory_limit) {
+		snprintf(memarg, sizeof(memarg), "--memory-limit=%llu",
+			 c->memory_limit);
+		args[n++] = memarg;
+	}
+	if (c->pids_limit) {
+		snprintf(pidsarg, sizeof(pidsarg), "--pids-limit=%llu",
+			 c->pids_limit);
+		args[n++] = pidsarg;
+	}
+	if (c->oom_fd >= 0) {
+		snprintf(oomarg, sizeof(oomarg), "--oom-fd=%d", dup(c->oom_fd));
+		args[n++] = oomarg;
+	}
 	if (c->strace)
 		args[n++] = "--strace";
 	if (c->profile)

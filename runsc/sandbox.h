@@ -44,8 +44,15 @@ struct sandbox_config {
 	bool no_new_privs; /* the command runs with no_new_privs */
 	const struct sandbox_mount *mounts;
 	size_t n_mounts;
+	/* The container's linux.resources the sentry enforces
+	 * (sentry/kernel/cgroup.h): memory.limit in bytes, pids.limit; 0:
+	 * none. */
+	unsigned long long memory_limit, pids_limit;
 	bool strace, profile, debug;
 	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
+	/* -1: none; else passed to the sentry as --oom-fd, where it appends a
+	 * line per OOM kill (sentry/kernel/cgroup.h). */
+	int oom_fd;
 	/* -1: none; else a listening socket passed to the sentry as
 	 * --control-fd, where `runsc exec` connects (sentry/control.h). The
 	 * caller keeps its own copy. */

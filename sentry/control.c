@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sentry/kernel/cgroup.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/klock.h"
 #include "sentry/kernel/signal.h"
@@ -188,6 +190,7 @@ struct request {
 	const char *cwd;
 	char **argv, **envp; /* NULL-terminated, pointing into buf */
 	int fds[4];	     /* stdin, stdout, stderr; a container's gofer */
+	bool stats;	     /* a stats request: nothing above is set */
 };
 
 static void request_free(struct request *r)
@@ -262,6 +265,15 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 	if (n > 0 && n < (ssize_t)sizeof(head) &&
 	    read_full(conn, head + n, sizeof(head) - n) == 0)
 		n = sizeof(head);
+	if (n == sizeof(head) && !memcmp(head, CONTROL_STATS_MAGIC, 4)) {
+		memcpy(&len, head + 4, 4);
+		if (len) {
+			snprintf(msg, size, "stats request of %u bytes", len);
+			return -1;
+		}
+		r->stats = true;
+		return 0;
+	}
 	r->container =
 	    n == sizeof(head) && !memcmp(head, CONTROL_MAGIC_CONTAINER, 4);
 	if (n != sizeof(head) ||
@@ -335,6 +347,54 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 	return 0;
 }
 
+/* KEY=VALUE of a stats line, when known. */
+static size_t put_stat(char *buf, size_t at, size_t size, bool known,
+		       const char *key, uint64_t v)
+{
+	int n;
+
+	if (!known || at >= size)
+		return at;
+	n = snprintf(buf + at, size - at, " %s=%llu", key,
+		     (unsigned long long)v);
+	return n < 0 ? at : at + (size_t)n;
+}
+
+/* Answer a stats request and end the connection. */
+static void reply_stats(int conn)
+{
+	struct cg_stats s;
+	char line[512];
+	size_t n;
+
+	cg_stats(&s);
+	n = (size_t)snprintf(line, sizeof(line), "stats");
+	n = put_stat(line, n, sizeof(line), s.mem_known, "mem_usage",
+		     s.mem_usage);
+	n = put_stat(line, n, sizeof(line), s.mem_known, "mem_max", s.mem_max);
+	n = put_stat(line, n, sizeof(line), s.mem_known, "mem_anon",
+		     s.mem_anon);
+	n = put_stat(line, n, sizeof(line), s.mem_known, "mem_file",
+		     s.mem_file);
+	n = put_stat(line, n, sizeof(line), s.mem_known, "mem_heap",
+		     s.mem_heap);
+	n = put_stat(line, n, sizeof(line), s.mem_limit, "mem_limit",
+		     s.mem_limit);
+	n = put_stat(line, n, sizeof(line), true, "mem_failcnt", s.mem_failcnt);
+	n = put_stat(line, n, sizeof(line), true, "oom_kills", s.oom_kills);
+	n = put_stat(line, n, sizeof(line), true, "pids_current",
+		     s.pids_current);
+	n = put_stat(line, n, sizeof(line), s.pids_limit, "pids_limit",
+		     s.pids_limit);
+	n = put_stat(line, n, sizeof(line), s.cpu_known, "cpu_user_ns",
+		     s.cpu_user_ns);
+	put_stat(line, n, sizeof(line), s.cpu_known, "cpu_sys_ns",
+		 s.cpu_sys_ns);
+	reply(conn, "%s", line);
+	shutdown(conn, SHUT_RDWR);
+	close(conn);
+}
+
 /* One connection: start its process and become its first thread. */
 static void *exec_main(void *arg)
 {
@@ -348,6 +408,11 @@ static void *exec_main(void *arg)
 	if (read_request(conn, &r, msg, sizeof(msg)) < 0) {
 		request_free(&r);
 		refuse(conn, msg);
+		return NULL;
+	}
+	if (r.stats) {
+		request_free(&r);
+		reply_stats(conn);
 		return NULL;
 	}
 	klock_acquire();

@@ -33,6 +33,18 @@
  * process of the container is killed, as at a pid namespace's end. Pid
  * numbers, hostname, IPC and network are the sandbox's, shared.
  *
+ * A connection may instead ask for the sandbox's resource usage (`runsc
+ * events`): "RSS1" and a u32 byte count of 0, nothing else (descriptors
+ * passed along are closed). The reply is one line,
+ *              "stats KEY=VALUE KEY=VALUE..."
+ * with decimal values, a key left out when the sentry does not know it
+ * (sentry/kernel/cgroup.h says what each means):
+ *   mem_usage mem_max mem_anon mem_file mem_heap (bytes), mem_limit (left
+ *   out: none), mem_failcnt, oom_kills, pids_current, pids_limit (left out:
+ *   none), cpu_user_ns cpu_sys_ns
+ * then the sentry closes the connection. A malformed request gets "error
+ * MESSAGE" and "exited 32000", as an exec request would.
+ *
  * Such a process has no parent in the sandbox (getppid() is 0, as for a
  * process runc execs into a container's pid namespace); its children go
  * to init when it exits, and it is reaped as soon as it has said so.
@@ -42,6 +54,7 @@
 
 #define CONTROL_MAGIC		"RSX1"
 #define CONTROL_MAGIC_CONTAINER "RSC1"
+#define CONTROL_STATS_MAGIC	"RSS1"
 #define CONTROL_MAX_REQUEST	(1u << 20)
 
 struct cred;

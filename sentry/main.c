@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "sentry/fs/dev/devfs.h"
 #include "sentry/fs/proc/proc_gen.h"
 #include "sentry/fs/proc/procfs.h"
+#include "sentry/kernel/cgroup.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/signal.h"
 #include "sentry/log.h"
@@ -46,6 +48,7 @@ static void usage(void)
 			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
 			"[--rlimit=RES:SOFT:HARD]... "
 			"[--caps=BND:EFF:INH:PRM:AMB] [--no-new-privs] "
+			"[--memory-limit=BYTES] [--pids-limit=N] [--oom-fd=N] "
 			"-- CMD [ARG...]\n");
 	exit(2);
 }
@@ -247,6 +250,20 @@ static int parse_rlimit(const char *arg)
 	return 0;
 }
 
+/* --memory-limit and --pids-limit: a positive number (0: none). */
+static int parse_limit(const char *arg, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
 struct boot {
 	struct task *t;
 	const char *cmd;
@@ -293,13 +310,17 @@ int main(int argc, char **argv)
 	    {"mount", required_argument, NULL, 'm'},
 	    {"caps", required_argument, NULL, 'K'},
 	    {"no-new-privs", no_argument, NULL, 'N'},
+	    {"memory-limit", required_argument, NULL, 'M'},
+	    {"pids-limit", required_argument, NULL, 'L'},
+	    {"oom-fd", required_argument, NULL, 'O'},
 	    {NULL, 0, NULL, 0},
 	};
-	int gofer_fd = -1, control_fd = -1, pivot = 1, overlay = 1, c, status,
-	    err;
+	int gofer_fd = -1, control_fd = -1, oom_fd = -1, pivot = 1, overlay = 1,
+	    c, status, err;
 	bool root_ro = false;
 	const char *cwd = NULL;
 	char msg[512];
+	uint64_t mem_limit = 0, pids_limit = 0;
 	static sigset_t fwd;
 	pthread_t th;
 	struct boot b;
@@ -381,6 +402,17 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'M':
+			if (parse_limit(optarg, &mem_limit) < 0)
+				usage();
+			break;
+		case 'O':
+			oom_fd = atoi(optarg);
+			break;
+		case 'L':
+			if (parse_limit(optarg, &pids_limit) < 0)
+				usage();
+			break;
 		default:
 			usage();
 		}
@@ -409,6 +441,13 @@ int main(int argc, char **argv)
 	panic_install_handlers();
 	procfs_preload();
 	platform_vdso_probe();
+	/* Its procfs is mounted while mounting is still ours to do. */
+	err = cg_init(mem_limit, pids_limit, oom_fd);
+	if (err < 0) {
+		errno = -err;
+		die("memory limit: mounting a procfs to measure the "
+		    "application's memory");
+	}
 	log_debug("boot: pivot");
 	if (pivot)
 		pivot_into_empty_root();
@@ -462,7 +501,7 @@ int main(int argc, char **argv)
 	}
 	klock_release();
 	log_debug("boot: seccomp");
-	err = sentry_seccomp_install();
+	err = sentry_seccomp_install(cg_procfd());
 	if (err) {
 		errno = -err;
 		die("installing the seccomp filter");
@@ -472,6 +511,11 @@ int main(int argc, char **argv)
 	b.argv = argv + optind;
 	pthread_create(&th, NULL, signal_forwarder, &fwd);
 	pthread_create(&th, NULL, init_main, &b);
+	err = cg_start();
+	if (err) {
+		errno = -err;
+		die("starting the resource monitor");
+	}
 	if (control_fd >= 0 && control_start(control_fd) < 0)
 		log_warn("control channel: cannot start: runsc exec will not "
 			 "work");

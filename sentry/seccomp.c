@@ -7,6 +7,7 @@
  * and before any application code runs. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stddef.h>
 
@@ -108,12 +109,36 @@ static const int allowed[] = {
 /* Path-based calls have nothing to reach after the pivot into an empty
  * root; libraries probing files (sysconf reading /sys) get a plain error. */
 static const int refused[] = {
-    SCMP_SYS(open),	  SCMP_SYS(openat), SCMP_SYS(readlink),
-    SCMP_SYS(readlinkat), SCMP_SYS(access), SCMP_SYS(faccessat),
-    SCMP_SYS(stat),	  SCMP_SYS(lstat),
+    SCMP_SYS(open),   SCMP_SYS(readlink),  SCMP_SYS(readlinkat),
+    SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(stat),
+    SCMP_SYS(lstat),
 };
 
-int sentry_seccomp_install(void)
+/* openat: read-only, relative to the sentry's private procfs (the
+ * resource monitor's /proc/PID files, sentry/kernel/cgroup.h); refused
+ * like the path calls above otherwise. */
+static int add_openat(scmp_filter_ctx ctx, int procfd)
+{
+	int err;
+
+	if (procfd < 0)
+		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+					SCMP_SYS(openat), 0);
+	err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 2,
+			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)procfd),
+			       SCMP_A2(SCMP_CMP_EQ, O_RDONLY | O_CLOEXEC));
+	if (!err)
+		err = seccomp_rule_add(
+		    ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 1,
+		    SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)procfd));
+	if (!err)
+		err = seccomp_rule_add(
+		    ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 1,
+		    SCMP_A2(SCMP_CMP_NE, O_RDONLY | O_CLOEXEC));
+	return err;
+}
+
+int sentry_seccomp_install(int procfd)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	int err = 0;
@@ -127,6 +152,8 @@ int sentry_seccomp_install(void)
 	     i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), refused[i],
 				       0);
+	if (!err)
+		err = add_openat(ctx, procfd);
 	/* Every thread, including ones already started. */
 	if (!err)
 		err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);

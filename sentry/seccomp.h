@@ -3,7 +3,9 @@
 #define SENTRY_SECCOMP_H
 
 /* Install it for every sentry thread (and, by inheritance, every stub
- * forked afterwards). Returns 0 or -errno. */
-int sentry_seccomp_install(void);
+ * forked afterwards). procfd: the sentry's private procfs
+ * (sentry/kernel/cgroup.h), the one directory openat may open files
+ * under, read-only; -1: none. Returns 0 or -errno. */
+int sentry_seccomp_install(int procfd);
 
 #endif

@@ -639,6 +639,11 @@ static int ptrace_set_fpstate(struct platform_ctx *ctx,
 	return 0;
 }
 
+static pid_t ptrace_as_pid(struct platform_ctx *ctx)
+{
+	return ctx->as->pid;
+}
+
 const struct platform_ops platform_ptrace_ops = {
     .name = "ptrace",
     .init = ptrace_init,
@@ -648,6 +653,7 @@ const struct platform_ops platform_ptrace_ops = {
     .release = ptrace_release,
     .adopt = ptrace_adopt,
     .destroy = ptrace_destroy,
+    .as_pid = ptrace_as_pid,
     .switch_to = ptrace_switch_to,
     .interrupt = ptrace_interrupt,
     .mmap = ptrace_mmap,

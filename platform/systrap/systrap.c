@@ -975,6 +975,11 @@ static int systrap_set_fpstate(struct platform_ctx *c,
 	return 0;
 }
 
+static pid_t systrap_as_pid(struct platform_ctx *ctx)
+{
+	return ctx->as->pid;
+}
+
 const struct platform_ops platform_systrap_ops = {
     .name = "systrap",
     .init = systrap_init,
@@ -984,6 +989,7 @@ const struct platform_ops platform_systrap_ops = {
     .release = systrap_release,
     .adopt = systrap_adopt,
     .destroy = systrap_destroy,
+    .as_pid = systrap_as_pid,
     .switch_to = systrap_switch_to,
     .interrupt = systrap_interrupt,
     .mmap = systrap_mmap,

@@ -27,6 +27,9 @@ void exit_siginfo(const struct thread_group *tg, struct linux_siginfo *info);
 void tg_release(struct thread_group *tg);
 /* Including zombies. */
 struct thread_group *tg_lookup_any(int pid);
+/* Tasks holding a pid, as Linux's pids controller counts them: every
+ * thread not yet exited, and each zombie process until it is reaped. */
+int task_count(void);
 /* Iterate all thread groups: for (int i = 0; (tg = tg_iter(&i));). */
 struct thread_group *tg_iter(int *i);
 void sighand_put(struct sighand *sh);

@@ -104,6 +104,17 @@ int tg_list_pids(int *out, int max)
 	return n;
 }
 
+int task_count(void)
+{
+	int n = 0;
+
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		n += !t->exited;
+	for (int i = 0; i < ngroups; i++)
+		n += all_groups[i]->zombie;
+	return n;
+}
+
 struct thread_group *tg_iter(int *i)
 {
 	while (*i < ngroups) {

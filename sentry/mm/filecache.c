@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "abi/errno.h"
+#include "sentry/kernel/cgroup.h"
 #include "sentry/log.h"
 #include "sentry/mm/mm.h"
 #include "sentry/kernel/kernel.h"
@@ -113,7 +114,11 @@ int filecache_get(struct file *f, uint64_t need, uint64_t *memfd_off)
 	fc->len = PAGE_UP(fc->len);
 	fc->size = inode->size;
 	fc->generation = inode->generation;
-	err = memfile_alloc(fc->len, &fc->off);
+	/* The copy counts toward the container's memory limit (its pages
+	 * show in the memory file's size once loaded). */
+	err = cg_mem_check(PAGE_UP(fc->size));
+	if (!err)
+		err = memfile_alloc(fc->len, &fc->off);
 	if (!err)
 		err = load(f, fc);
 	if (err) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "abi/errno.h"
+#include "sentry/kernel/cgroup.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/fs/proc/proc_gen.h"
 #include "sentry/kernel/version.h"
@@ -88,8 +89,12 @@ long sys_sysinfo(struct task *t, const uint64_t a[6])
 	sysinfo(&si);
 	memset(&out, 0, sizeof(out));
 	out.uptime = now_ns(CLOCK_MONOTONIC) / 1000000000LL;
-	out.totalram = si.totalram;
-	out.freeram = si.freeram;
+	/* As /proc/meminfo shows it: the memory limit, when there is one. */
+	uint64_t unit = si.mem_unit ? si.mem_unit : 1, total, free;
+	cg_mem_view((uint64_t)si.totalram * unit, (uint64_t)si.freeram * unit,
+		    &total, &free);
+	out.totalram = total / unit;
+	out.freeram = free / unit;
 	out.sharedram = si.sharedram;
 	out.bufferram = si.bufferram;
 	out.mem_unit = si.mem_unit;

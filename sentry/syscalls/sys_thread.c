@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "abi/errno.h"
+#include "sentry/kernel/cgroup.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/signal.h"
 #include "sentry/log.h"
@@ -71,6 +72,10 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack,
 	if ((flags & LCLONE_PARENT) && t->tg == init_tg)
 		return -LINUX_EINVAL;
 
+	/* The container's pids.max: fork and thread creation alike. */
+	err = cg_pids_check();
+	if (err)
+		return err;
 	c = task_alloc();
 	if (!c)
 		return -LINUX_EAGAIN;

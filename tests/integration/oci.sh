@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # runsc as an OCI runtime: spec, create/start/state/kill/delete, run, list,
-# ps, wait on a busybox bundle built from Debian's busybox-static; bad
+# ps, wait, events on a busybox bundle built from Debian's busybox-static;
+# linux.resources memory and pids limits; bad
 # bundles fail with one line naming the problem and leave nothing behind;
 # the same bundles under Debian's runc give the same output (when runc is
 # installed or installs; skipped otherwise).
@@ -475,6 +476,107 @@ st=$(rs_run orphan create --bundle "$IT_WORK/b-orphan" orphan1)
 [ "$st" != 0 ] && grep -q 'io.kubernetes.cri.sandbox-id' orphan.err && [ ! -e "$STATE/orphan1" ] &&
 	it_pass pod-unknown-sandbox || it_fail pod-unknown-sandbox "status $st: $(cat orphan.err)"
 rm -rf "$ROOTFS2"
+
+# --- linux.resources: memory and pids limits, runsc events ---------------
+# A small static program allocates, forks and spawns threads in the
+# container (oci/resources.c).
+# resources DIR ARGS_JSON RESOURCES_JSON: a bundle with linux.resources.
+resources() {
+	bundle "$1" "$2"
+	sed -i "s|\"namespaces\": \[|\"resources\": $3,\n\t\t\"namespaces\": [|" "$1/config.json"
+}
+if gcc -std=gnu11 -O1 -static -Wall -Werror -pthread -o "$ROOTFS/bin/res" \
+	"$IT_DIR/oci/resources.c" 2>"$IT_WORK/res-cc.log"; then
+	MIB64='{"memory": {"limit": 67108864}}'
+	resources b-oom '["res", "mem", "200"]' "$MIB64"
+	st=$(rs_run res.oom run --bundle "$IT_WORK/b-oom" oom1)
+	[ "$st" = 137 ] && [ ! -s res.oom.out ] && grep -q "memory limit" res.oom.err &&
+		it_pass memory-limit-oom-killed ||
+		it_fail memory-limit-oom-killed "status $st (want 137): $(cat res.oom.out res.oom.err)"
+	resources b-mem32 '["res", "mem", "32"]' "$MIB64"
+	st=$(rs_run res.mem32 run --bundle "$IT_WORK/b-mem32" mem32)
+	[ "$st" = 0 ] && [ "$(cat res.mem32.out)" = touched ] && it_pass memory-limit-under ||
+		it_fail memory-limit-under "status $st: $(cat res.mem32.out res.mem32.err)"
+	# The sandbox shows the limit as its memory.
+	resources b-meminfo '["sh", "-c", "head -n 1 /proc/meminfo"]' "$MIB64"
+	st=$(rs_run res.meminfo run --bundle "$IT_WORK/b-meminfo" meminfo1)
+	[ "$st" = 0 ] && grep -q "^MemTotal: *65536 kB" res.meminfo.out && it_pass memory-limit-meminfo ||
+		it_fail memory-limit-meminfo "status $st: $(cat res.meminfo.out res.meminfo.err)"
+
+	# pids.limit 4: init and 3 more tasks, processes or threads.
+	resources b-fork '["res", "fork", "10"]' '{"pids": {"limit": 4}}'
+	st=$(rs_run res.fork run --bundle "$IT_WORK/b-fork" fork1)
+	[ "$st" = 0 ] && [ "$(cat res.fork.out)" = "forked 3 EAGAIN" ] && it_pass pids-limit-fork ||
+		it_fail pids-limit-fork "status $st: $(cat res.fork.out res.fork.err)"
+	resources b-thread '["res", "thread", "10"]' '{"pids": {"limit": 4}}'
+	st=$(rs_run res.thread run --bundle "$IT_WORK/b-thread" thread1)
+	[ "$st" = 0 ] && [ "$(cat res.thread.out)" = "forked 3 EAGAIN" ] && it_pass pids-limit-threads ||
+		it_fail pids-limit-threads "status $st: $(cat res.thread.out res.thread.err)"
+	resources b-nopids '["res", "fork", "10"]' '{"pids": {"limit": 0}}'
+	st=$(rs_run res.nopids run --bundle "$IT_WORK/b-nopids" nopids1)
+	[ "$st" = 0 ] && [ "$(cat res.nopids.out)" = "forked 10" ] && it_pass pids-limit-zero-unlimited ||
+		it_fail pids-limit-zero-unlimited "status $st: $(cat res.nopids.out res.nopids.err)"
+
+	# events --stats: the usage of a process holding 24 MiB, the limits.
+	resources b-hold '["res", "hold", "24"]' \
+		'{"memory": {"limit": 67108864}, "pids": {"limit": 8}}'
+	rs_run res.hold run --detach --bundle "$IT_WORK/b-hold" hold1 >/dev/null
+	ok=
+	for _ in $(seq 50); do
+		rs_run res.ev events --stats hold1 >/dev/null
+		/usr/bin/python3 - res.ev.out 2>res.ev.py <<'PYEOF' && ok=1 && break
+import json, sys
+e = json.load(open(sys.argv[1]))
+d = e["data"]
+assert e["type"] == "stats" and e["id"] == "hold1", e
+assert d["memory"]["usage"]["limit"] == 64 << 20, d
+assert 24 << 20 <= d["memory"]["usage"]["usage"] <= 40 << 20, d
+assert d["memory"]["usage"]["max"] >= d["memory"]["usage"]["usage"], d
+assert d["pids"] == {"current": 1, "limit": 8}, d
+assert d["cpu"]["usage"]["total"] > 0, d
+PYEOF
+		sleep 0.1
+	done
+	[ -n "$ok" ] && it_pass events-stats ||
+		it_fail events-stats "$(cat res.ev.out res.ev.err res.ev.py res.hold.err)"
+	rs_run res.hold.kill kill hold1 KILL >/dev/null
+	rs_run res.hold.wait wait hold1 >/dev/null
+	st=$(rs_run res.ev2 events --stats hold1)
+	[ "$st" != 0 ] && grep -q "not running" res.ev2.err && it_pass events-stopped-container ||
+		it_fail events-stopped-container "status $st: $(cat res.ev2.out res.ev2.err)"
+	rs_run res.hold.del delete hold1 >/dev/null
+
+	# events: stats every interval, and an oom event when the OOM killer
+	# kills a process that is not the container's init.
+	resources b-evoom '["sh", "-c", "sleep 0.5; res mem 200; echo child $?; sleep 1"]' "$MIB64"
+	rs_run res.evoom run --detach --bundle "$IT_WORK/b-evoom" evoom1 >/dev/null
+	st=$(rs_run res.evs events --interval 300ms evoom1)
+	/usr/bin/python3 - res.evs.out <<'PYEOF'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert [e for e in ev if e == {"type": "oom", "id": "evoom1"}], ev
+stats = [e for e in ev if e["type"] == "stats"]
+assert len(stats) >= 2, ev
+assert max(e["data"]["memory"]["usage"]["failcnt"] for e in stats) >= 1, ev
+PYEOF
+	[ $? = 0 ] && [ "$st" = 0 ] && it_pass events-stream-oom ||
+		it_fail events-stream-oom "status $st: $(cat res.evs.out res.evs.err)"
+	rs_run res.evoom.del delete evoom1 >/dev/null
+
+	# Bad values name their JSON path.
+	resources b-badmem '["true"]' '{"memory": {"limit": 0}}'
+	st=$(rs_run res.badmem run --bundle "$IT_WORK/b-badmem" badmem1)
+	[ "$st" != 0 ] && grep -q "config.json: linux.resources.memory.limit: must be" res.badmem.err &&
+		[ ! -e "$STATE/badmem1" ] && it_pass resources-bad-memory-limit ||
+		it_fail resources-bad-memory-limit "status $st: $(cat res.badmem.err)"
+	resources b-badpids '["true"]' '{"pids": {"limit": "many"}}'
+	st=$(rs_run res.badpids run --bundle "$IT_WORK/b-badpids" badpids1)
+	[ "$st" != 0 ] && grep -q "config.json: linux.resources.pids.limit: must be an integer" res.badpids.err &&
+		it_pass resources-bad-pids-limit ||
+		it_fail resources-bad-pids-limit "status $st: $(cat res.badpids.err)"
+else
+	it_fail resources-build "$(cat "$IT_WORK/res-cc.log")"
+fi
 
 # --- create / start / state / ps / kill / wait / delete ------------------
 bundle b-life '["sh", "-c", "trap \"echo got TERM; exit 7\" TERM; echo started; while true; do sleep 0.1; done"]'

@@ -3,7 +3,8 @@
  * No sandbox runs here (no init task), so even a well-formed request is
  * refused, after it was parsed; every connection must get "error ..." then
  * "exited 32000" (status 125), and nothing may crash, leak or hang (run
- * under ASan too). */
+ * under ASan too). A stats request is answered, with what a sentry without
+ * a sandbox knows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,6 +164,28 @@ static void test_malformed(void **state)
 	}
 }
 
+/* A stats request: magic, a zero length, nothing else. Descriptors sent
+ * along are closed; any other length is refused. */
+static void test_stats(void **state)
+{
+	const char *r;
+
+	(void)state;
+	for (int nfds = 0; nfds <= 3; nfds += 3) {
+		r = ask(CONTROL_STATS_MAGIC "\0\0\0\0", 8, nfds);
+		assert_true(!strncmp(r, "stats ", 6));
+		/* No sandbox here: no tasks, no memory facts, no limits. */
+		assert_non_null(strstr(r, " pids_current=0"));
+		assert_null(strstr(r, "mem_limit="));
+		assert_null(strstr(r, "pids_limit="));
+		assert_int_equal(strchr(r, '\n') - r + 1, (long)strlen(r));
+	}
+	assert_refused(ask(CONTROL_STATS_MAGIC "\5\0\0\0hello", 13, 0),
+		       "stats request of 5 bytes");
+	assert_refused(ask(CONTROL_STATS_MAGIC "\0\0", 6, 0),
+		       "malformed request");
+}
+
 static void test_random(void **state)
 {
 	char buf[600];
@@ -174,10 +197,12 @@ static void test_random(void **state)
 
 		for (size_t k = 0; k < n; k++)
 			buf[k] = (char)(rand() % 4 ? rand() % 8 + '0' : 0);
-		if (i % 2) {
+		if (i % 3) {
 			uint32_t len = (uint32_t)(n - 8);
 
-			memcpy(buf, CONTROL_MAGIC, 4);
+			memcpy(buf,
+			       i % 3 == 1 ? CONTROL_MAGIC : CONTROL_STATS_MAGIC,
+			       4);
 			memcpy(buf + 4, &len, 4);
 		}
 		const char *r = ask(buf, n, i % 5);
@@ -191,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_stats),
 	    cmocka_unit_test(test_random),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -12,6 +12,7 @@
 #include "abi/errno.h"
 #include "sentry/fs/dev/random.h"
 #include "sentry/fs/pipe/pipebuf.h"
+#include "sentry/kernel/cgroup.h"
 #include "sentry/kernel/task.h"
 #include "sentry/kernel/version.h"
 #include "sentry/vfs/fs_context.h"
@@ -53,10 +54,13 @@ static long long uptime_ns(void)
 
 long proc_gen_meminfo(struct task *t, void *arg, char **out)
 {
-	/* The sentry has no sandbox-wide page accounting to report yet: the
-	 * totals are the host's at start-up, which is what a container with
-	 * no memory limit sees on Linux. */
-	unsigned long tot = proc_host.mem_total_kb, fr = proc_host.mem_free_kb;
+	/* Without a memory limit, the host's totals at start-up (what a
+	 * container with no limit sees on Linux); with one, the limit and
+	 * what the sandbox's usage leaves of it. */
+	uint64_t total, free;
+	cg_mem_view((uint64_t)proc_host.mem_total_kb << 10,
+		    (uint64_t)proc_host.mem_free_kb << 10, &total, &free);
+	unsigned long tot = total >> 10, fr = free >> 10;
 	return proc_printf(out,
 			   "MemTotal:       %8lu kB\n"
 			   "MemFree:        %8lu kB\n"

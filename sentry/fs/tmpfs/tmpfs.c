@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sentry/fs/tmpfs/tmpfs.h"
+#include "sentry/kernel/cgroup.h"
 #include "sentry/kernel/task.h"
 
 struct tmpfs_dirent {
@@ -18,6 +19,7 @@ struct tmpfs_inode {
 	/* regular files */
 	char *data;
 	size_t cap;
+	uint64_t charged; /* bytes charged to the memory limit */
 	/* symlinks */
 	char *target;
 	/* directories */
@@ -51,6 +53,7 @@ static void tmpfs_evict(struct inode *inode)
 		e = n;
 	}
 	free(ti->data);
+	cg_mem_uncharge(ti->charged);
 	free(ti->target);
 	free(ti);
 }
@@ -393,16 +396,31 @@ static int resize(struct inode *inode, uint64_t size)
 	struct tmpfs_inode *ti = TI(inode);
 	if (size > ((uint64_t)1 << 40))
 		return -LINUX_EFBIG;
+	/* The container's memory limit covers tmpfs data, by the page as
+	 * Linux charges it (not by the capacity allocated ahead). */
+	uint64_t charge = (size + 4095) & ~4095ULL;
+	if (charge > ti->charged) {
+		int err = cg_mem_charge(charge - ti->charged);
+		if (err)
+			return err;
+	}
 	if (size > ti->cap) {
 		size_t cap = ti->cap ? ti->cap : 4096;
+
 		while (cap < size)
 			cap *= 2;
 		char *data = realloc(ti->data, cap);
-		if (!data)
+		if (!data) {
+			if (charge > ti->charged)
+				cg_mem_uncharge(charge - ti->charged);
 			return -LINUX_ENOSPC;
+		}
 		ti->data = data;
 		ti->cap = cap;
 	}
+	if (charge < ti->charged)
+		cg_mem_uncharge(ti->charged - charge);
+	ti->charged = charge;
 	if (size > inode->size)
 		memset(ti->data + inode->size, 0, size - inode->size);
 	inode->size = size;
