@@ -289,9 +289,17 @@ static int stream(const struct globals *g, struct container *c,
 			continue;
 		next += interval;
 		if (fetch(c, &st, e) < 0) {
-			container_free(c);
-			if (container_load(g, id, c, e) < 0)
-				return 0;
+			/* The sentry may be gone while its monitor, which
+			 * marks the container stopped, still finishes: give
+			 * it a second before calling this an error. */
+			for (int i = 0; i < 50; i++) {
+				container_free(c);
+				if (container_load(g, id, c, e) < 0)
+					return 0;
+				if (c->status != CONTAINER_RUNNING)
+					break;
+				sleep_ms(20);
+			}
 			if (c->status != CONTAINER_RUNNING)
 				break;
 			return -1;
