@@ -184,6 +184,38 @@ st=$(it_run del.out del.err "${CTR[@]}" task delete d1)
 	it_fail task-delete-exit-status "status $st: $(cat del.out del.err)"
 it_run cdel.out cdel.err "${CTR[@]}" container delete d1 >/dev/null
 
+# Bind mounts (ctr run --mount): a read-only one and a writable one.
+mkdir -p hostvol hostout
+echo "from the host" >hostvol/h
+st=$(it_run mnt.out mnt.err "${RUN[@]}" --rm \
+	--mount "type=bind,src=$IT_WORK/hostvol,dst=/vol,options=rbind:ro" \
+	--mount "type=bind,src=$IT_WORK/hostout,dst=/out,options=rbind:rw" \
+	"$IMAGE" m1 sh -c 'cat /vol/h; (echo x >/vol/y) 2>/dev/null || echo refused; echo written >/out/w')
+[ "$st" = 0 ] && [ "$(cat mnt.out)" = "from the host
+refused" ] && [ "$(cat hostout/w 2>&1)" = written ] && [ ! -e hostvol/y ] && it_pass run-bind-mounts ||
+	it_fail run-bind-mounts "status $st, stdout: $(cat mnt.out); stderr: $(tail -n 5 mnt.err); out: $(ls hostout)"
+
+# A pod: with containerd's CRI annotations a container joins the sandbox
+# of another (its pid 1 is the pod's first process), with its own exit
+# status; the pod's end then leaves nothing behind either.
+st=$(it_run pod.out pod.err "${RUN[@]}" -d --annotation io.kubernetes.cri.container-type=sandbox \
+	"$IMAGE" pod1 sleep 300)
+[ "$st" = 0 ] || it_fail pod-sandbox "status $st: $(tail -n 5 pod.err)"
+st=$(it_run member.out member.err "${RUN[@]}" --rm \
+	--annotation io.kubernetes.cri.container-type=container \
+	--annotation io.kubernetes.cri.sandbox-id=pod1 \
+	"$IMAGE" member1 sh -c 'tr "\0" " " </proc/1/cmdline; echo; exit 5')
+[ "$st" = 5 ] && [ "$(cat member.out)" = "sleep 300 " ] && it_pass pod-member-joins-sandbox ||
+	it_fail pod-member-joins-sandbox "status $st (want 5), stdout: $(cat member.out); stderr: $(tail -n 5 member.err)"
+it_run /dev/null /dev/null "${CTR[@]}" task kill -s KILL pod1 >/dev/null
+for _ in $(seq 100); do
+	it_run ls3.out /dev/null "${CTR[@]}" task ls >/dev/null
+	grep -q "^pod1 .*STOPPED" ls3.out && break
+	sleep 0.1
+done
+it_run /dev/null /dev/null "${CTR[@]}" task delete pod1 >/dev/null
+it_run /dev/null /dev/null "${CTR[@]}" container delete pod1 >/dev/null
+
 # Nothing left: no process of ours, no runsc state, no mount.
 left=$(ps -eo pid=,args= | grep -e "$RUNSC" -e "runsc-sentry" -e "runsc-gofer" | grep -F -e "$CTD" -e "/run/containerd/runc/$NS" | grep -v grep || true)
 [ -z "$left" ] && [ -z "$(ls -A "/run/containerd/runc/$NS" 2>/dev/null)" ] &&
