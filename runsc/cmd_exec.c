@@ -25,6 +25,7 @@
 #include "runsc/console.h"
 #include "runsc/container.h"
 #include "runsc/control.h"
+#include "runsc/pod.h"
 #include "sentry/control.h"
 
 /* What to run, from --process or from the flags and arguments. */
@@ -183,6 +184,8 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 {
 	struct proc p = {0};
 	struct container c = {0};
+	char ctl_dir[PATH_MAX];
+	unsigned member;
 	char line[600];
 	int npos, sock = -1, status = 1, pid, id = id_index(argc, argv);
 	int stdio[3] = {0, 1, 2}, tty = -1;
@@ -251,11 +254,14 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 			goto out;
 		stdio[0] = stdio[1] = stdio[2] = tty;
 	}
-	sock = control_connect(c.dir, e);
+	if (pod_exec_target(g, &c, ctl_dir, &member, e) < 0)
+		goto out;
+	sock = control_connect(ctl_dir, e);
 	if (sock < 0)
 		goto out;
 	{
 		struct control_request r = {
+		    .member_pid = member,
 		    .uid = p.uid,
 		    .gid = p.gid,
 		    .groups = p.groups,

@@ -7,6 +7,8 @@
  *                        `start` writes a byte
  *   ROOT/ID/started      exists once `start` has released the container
  *   ROOT/ID/exit         the exit status, written by the monitor
+ *   ROOT/ID/init.pid     a pod member's init, as the sandbox numbers it
+ *                        (runsc/pod.h), for runsc exec
  *   ROOT/ID/oom          with a memory limit: a line "oom PID COMM" per
  *                        process the sandbox's OOM killer killed, appended
  *                        by the sentry

@@ -129,6 +129,8 @@ int control_send(int sock, const struct control_request *r, const int stdio[3],
 	uint32_t len;
 	int ret = 0;
 
+	if (r->member_pid)
+		put_num(&b, r->member_pid);
 	put_num(&b, r->uid);
 	put_num(&b, r->gid);
 	put(&b, r->groups ? r->groups : "");
@@ -152,7 +154,11 @@ int control_send(int sock, const struct control_request *r, const int stdio[3],
 				"are too long");
 	}
 	len = (uint32_t)b.n;
-	memcpy(head, container ? CONTROL_MAGIC_CONTAINER : CONTROL_MAGIC, 4);
+	memcpy(head,
+	       container       ? CONTROL_MAGIC_CONTAINER
+	       : r->member_pid ? CONTROL_MAGIC_MEMBER
+			       : CONTROL_MAGIC,
+	       4);
 	memcpy(head + 4, &len, 4);
 	if (scm_send(sock, head, sizeof(head), fds, container ? 4 : 3,
 		     MSG_NOSIGNAL) != sizeof(head) ||

@@ -29,6 +29,9 @@ struct control_request {
 	/* >= 0: a container joining the sandbox, whose root and bind mounts
 	 * this gofer serves (CONTROL_MAGIC_CONTAINER); -1: runsc exec. */
 	int gofer_fd;
+	/* > 0: runsc exec into a pod member, whose init has this pid in the
+	 * sandbox (CONTROL_MAGIC_MEMBER). */
+	unsigned member_pid;
 	bool read_only;	     /* the joining container's root */
 	char *const *mounts; /* its --mount arguments */
 	size_t nmounts;

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "runsc/control.h"
 
 const char *pod_sandbox_id(const struct oci_spec *spec)
@@ -27,6 +29,37 @@ const char *pod_sandbox_id(const struct oci_spec *spec)
 			id = a->value;
 	}
 	return type && !strcmp(type, "container") ? id : NULL;
+}
+
+int pod_exec_target(const struct globals *g, const struct container *c,
+		    char *dir, unsigned *pid, struct rerr *e)
+{
+	struct json_object *type = NULL, *id = NULL;
+	char path[PATH_MAX + 16];
+	struct container pod;
+	FILE *f;
+	int ok;
+
+	snprintf(dir, PATH_MAX, "%s", c->dir);
+	*pid = 0;
+	json_object_object_get_ex(c->annotations,
+				  "io.kubernetes.cri.container-type", &type);
+	json_object_object_get_ex(c->annotations,
+				  "io.kubernetes.cri.sandbox-id", &id);
+	if (!type || !id || strcmp(json_object_get_string(type), "container"))
+		return 0;
+	snprintf(path, sizeof(path), "%s/init.pid", c->dir);
+	f = fopen(path, "re");
+	ok = f && fscanf(f, "%u", pid) == 1 && *pid;
+	if (f)
+		fclose(f);
+	if (!ok)
+		return rerr_set(e, 0, "container %s has not started", c->id);
+	if (container_load(g, json_object_get_string(id), &pod, e) < 0)
+		return -1;
+	snprintf(dir, PATH_MAX, "%s", pod.dir);
+	container_free(&pod);
+	return 0;
 }
 
 /* Wait for the byte `start` writes; false when the pod's sandbox ended
@@ -128,6 +161,17 @@ static int run_in_sandbox(const struct globals *g, const struct container *c,
 		cli_log(g, "error", true, "container %s: %s", c->id, line + 6);
 		status = control_wait_exit(sock);
 		goto out;
+	}
+	/* runsc exec into this container finds its init by this. */
+	{
+		char path[PATH_MAX + 16];
+		int pid;
+
+		snprintf(path, sizeof(path), "%s/init.pid", c->dir);
+		if (sscanf(line, "started %d", &pid) == 1 &&
+		    write_pid_file(path, pid, &e) < 0)
+			cli_log(g, "warning", false, "container %s: %s", c->id,
+				e.msg);
 	}
 	control_forward_signals(sock);
 	status = control_wait_exit(sock);

@@ -28,6 +28,13 @@
 /* The sandbox container's id when spec asks to join one, else NULL. */
 const char *pod_sandbox_id(const struct oci_spec *spec);
 
+/* Where `runsc exec` into c goes: the directory of the control socket to
+ * use (dir, PATH_MAX) and, for a pod member, its init's pid in the sandbox
+ * (*pid; 0 for a container with a sandbox of its own). 0, or -1 with e
+ * set (a member that has not started, a pod that is gone). */
+int pod_exec_target(const struct globals *g, const struct container *c,
+		    char *dir, unsigned *pid, struct rerr *e);
+
 /* The monitor of container c joining sandbox's sandbox: never returns.
  * Starts the gofer cfg describes, tells create through sync_fd (one
  * struct monitor_ready), waits for `start`, then has the sentry start the

@@ -180,10 +180,12 @@ void control_set_exec_cred(const struct cred *c)
 }
 
 struct request {
-	bool container; /* CONTROL_MAGIC_CONTAINER: a joining container */
-	bool read_only; /* its root */
-	char **mounts;	/* its --mount specs, NULL-terminated */
-	char *buf;	/* the fields, owned */
+	bool container;	 /* CONTROL_MAGIC_CONTAINER: a joining container */
+	uint32_t member; /* CONTROL_MAGIC_MEMBER: the pid of a process of the
+			  * joined container to run in; 0: none */
+	bool read_only;	 /* its root */
+	char **mounts;	 /* its --mount specs, NULL-terminated */
+	char *buf;	 /* the fields, owned */
 	uint32_t uid, gid;
 	uint32_t groups[32];
 	int ngroups;
@@ -276,8 +278,10 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 	}
 	r->container =
 	    n == sizeof(head) && !memcmp(head, CONTROL_MAGIC_CONTAINER, 4);
+	bool member =
+	    n == sizeof(head) && !memcmp(head, CONTROL_MAGIC_MEMBER, 4);
 	if (n != sizeof(head) ||
-	    (memcmp(head, CONTROL_MAGIC, 4) && !r->container)) {
+	    (memcmp(head, CONTROL_MAGIC, 4) && !r->container && !member)) {
 		snprintf(msg, size, "malformed request");
 		return -1;
 	}
@@ -308,6 +312,10 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 		return -1;
 	}
 	p = r->buf, end = r->buf + len;
+	if (member && (number(field(&p, end), &r->member) < 0 || !r->member)) {
+		snprintf(msg, size, "bad member pid in the request");
+		return -1;
+	}
 	if (number(field(&p, end), &r->uid) < 0 ||
 	    number(field(&p, end), &r->gid) < 0 || !(g = field(&p, end))) {
 		snprintf(msg, size, "bad user in the request");
@@ -437,6 +445,20 @@ static void *exec_main(void *arg)
 		       init_tg ? "out of memory" : "the sandbox has ended");
 		return NULL;
 	}
+	bool gone = false;
+	if (r.member) {
+		/* runsc exec into a joined container: its tree, its
+		 * number (it dies with the container's init). */
+		struct thread_group *in = tg_lookup((int)r.member);
+
+		gone = !in || in->zombie || !in->container || !in->leader ||
+		       !in->leader->fs;
+		if (!gone) {
+			fs_context_set_root(t->fs, &in->leader->fs->root);
+			fs_context_set_cwd(t->fs, &in->leader->fs->root);
+			t->tg->container = in->container;
+		}
+	}
 	if (root) {
 		/* Its own tree and its own number: what it forks stays in
 		 * it, and dies with its init. */
@@ -457,7 +479,10 @@ static void *exec_main(void *arg)
 	t->cred.ngroups = r.ngroups;
 	memcpy(t->cred.groups, r.groups, r.ngroups * sizeof(r.groups[0]));
 	t->tg->exec_conn = conn;
-	if (fs_context_chdir(t->fs, r.cwd) < 0)
+	if (gone)
+		status = (125 << 8),
+		snprintf(msg, sizeof(msg), "the container has ended");
+	else if (fs_context_chdir(t->fs, r.cwd) < 0)
 		status = (125 << 8),
 		snprintf(msg, sizeof(msg), "cannot enter %s", r.cwd);
 	else

@@ -45,6 +45,11 @@
  * then the sentry closes the connection. A malformed request gets "error
  * MESSAGE" and "exited 32000", as an exec request would.
  *
+ * `runsc exec` into a joined container asks with "RSM1": a first field,
+ * the sandbox pid of a live process of that container (its init), then
+ * an exec request's fields: the process runs in that container's tree and
+ * belongs to it.
+ *
  * Such a process has no parent in the sandbox (getppid() is 0, as for a
  * process runc execs into a container's pid namespace); its children go
  * to init when it exits, and it is reaped as soon as it has said so.
@@ -54,6 +59,7 @@
 
 #define CONTROL_MAGIC		"RSX1"
 #define CONTROL_MAGIC_CONTAINER "RSC1"
+#define CONTROL_MAGIC_MEMBER	"RSM1"
 #define CONTROL_STATS_MAGIC	"RSS1"
 #define CONTROL_MAX_REQUEST	(1u << 20)
 

@@ -201,6 +201,18 @@ refused" ] && [ "$(cat hostout/w 2>&1)" = written ] && [ ! -e hostvol/y ] && it_
 st=$(it_run pod.out pod.err "${RUN[@]}" -d --annotation io.kubernetes.cri.container-type=sandbox \
 	"$IMAGE" pod1 sleep 300)
 [ "$st" = 0 ] || it_fail pod-sandbox "status $st: $(tail -n 5 pod.err)"
+st=$(it_run member2.out member2.err "${RUN[@]}" -d \
+	--annotation io.kubernetes.cri.container-type=container \
+	--annotation io.kubernetes.cri.sandbox-id=pod1 \
+	"$IMAGE" member2 sleep 300)
+st=$(it_run mexec.out mexec.err "${CTR[@]}" task exec --exec-id x1 member2 sh -c 'tr "\0" " " </proc/1/cmdline; echo; pwd; exit 2')
+[ "$st" = 2 ] && [ "$(cat mexec.out)" = "sleep 300 
+/data" ] && it_pass pod-member-task-exec ||
+	it_fail pod-member-task-exec "status $st (want 2), stdout: $(cat mexec.out); stderr: $(tail -n 5 mexec.err)"
+it_run /dev/null /dev/null "${CTR[@]}" task kill -s KILL member2 >/dev/null
+sleep 0.5
+it_run /dev/null /dev/null "${CTR[@]}" task delete member2 >/dev/null
+it_run /dev/null /dev/null "${CTR[@]}" container delete member2 >/dev/null
 st=$(it_run member.out member.err "${RUN[@]}" --rm \
 	--annotation io.kubernetes.cri.container-type=container \
 	--annotation io.kubernetes.cri.sandbox-id=pod1 \

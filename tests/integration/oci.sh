@@ -440,6 +440,10 @@ pod_bundle b-member2 '["sh", "-c", "trap \"echo got-term; exit 3\" TERM; sleep 2
 rs_run member2.create create --bundle "$IT_WORK/b-member2" member2 >/dev/null
 rs_run member2.start start member2 >/dev/null
 sleep 0.5
+# runsc exec into a member runs in its root (kubectl exec).
+st=$(rs_run member2.exec exec member2 sh -c 'cat /marker; exit 4')
+[ "$st" = 4 ] && [ "$(cat member2.exec.out)" = "the second root" ] && it_pass pod-member-exec ||
+	it_fail pod-member-exec "status $st: $(cat member2.exec.out member2.exec.err)"
 rs_run member2.kill kill member2 TERM >/dev/null
 rs_run member2.wait wait member2 >/dev/null
 grep -q '"exitStatus":3' member2.wait.out && grep -q got-term member2.create.out &&

@@ -162,6 +162,18 @@ static void test_malformed(void **state)
 		memcpy(buf, CONTROL_MAGIC_CONTAINER, 4);
 		assert_refused(ask(buf, n, 4), "malformed request");
 	}
+	/* runsc exec into a pod member: its init's pid first. */
+	n = fields(buf, "7|0|0||/|1|true|0");
+	memcpy(buf, CONTROL_MAGIC_MEMBER, 4);
+	assert_refused(ask(buf, n, 3), "the sandbox has ended");
+	for (const char *const *f =
+		 (const char *const[]){"0|0|0||/|1|true|0", "x|0|0||/|1|true|0",
+				       "0|0||/|1|true|0", NULL};
+	     *f; f++) {
+		n = fields(buf, *f);
+		memcpy(buf, CONTROL_MAGIC_MEMBER, 4);
+		assert_refused(ask(buf, n, 3), "bad member pid in the request");
+	}
 }
 
 /* A stats request: magic, a zero length, nothing else. Descriptors sent
