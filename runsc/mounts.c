@@ -156,9 +156,8 @@ static int options(const struct globals *g, const struct oci_mount *om,
 	    "noatime",	  "atime",	 "strictatime", "nostrictatime",
 	    "nodiratime", "diratime",	 "sync",	"async",
 	    NULL};
-	static const char *const tmpfs_kept[] = {"mode=", "uid=", "gid=", NULL};
-	static const char *const tmpfs_unenforced[] = {
-	    "size=", "nr_inodes=", "nr_blocks=", NULL};
+	static const char *const tmpfs_kept[] = {
+	    "mode=", "uid=", "gid=", "size=", "nr_inodes=", "nr_blocks=", NULL};
 	size_t n = 0;
 
 	*read_only = false;
@@ -173,11 +172,6 @@ static int options(const struct globals *g, const struct oci_mount *om,
 			continue;
 		} else if (!bind && has_prefix_in(o, tmpfs_kept)) {
 			;
-		} else if (!bind && has_prefix_in(o, tmpfs_unenforced)) {
-			cli_log(g, "debug", false,
-				"config.json: mounts[%zu]: %s: not enforced", i,
-				o);
-			continue;
 		} else {
 			return rerr_set(
 			    e, 0,

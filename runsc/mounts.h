@@ -7,10 +7,10 @@
  * mounts (type "bind", or any type with a "bind"/"rbind" option) are
  * served by the gofer, always recursively; tmpfs mounts are the sentry's.
  * Any other type is an error naming the entry. Options: ro/rw,
- * nosuid/nodev/noexec (and their inverses), tmpfs's mode/uid/gid; the
- * propagation and atime options have no meaning in a sandbox with one
- * mount namespace and are accepted; tmpfs's size and nr_inodes are
- * accepted and not enforced (logged); anything else is an error.
+ * nosuid/nodev/noexec (and their inverses), tmpfs's mode/uid/gid and
+ * size/nr_blocks/nr_inodes (checked by the sentry); the propagation and
+ * atime options have no meaning in a sandbox with one mount namespace and
+ * are accepted; anything else is an error.
  *
  * Mount points missing in the root are created on the host beforehand,
  * as runc does, resolved beneath root.path (openat2 RESOLVE_IN_ROOT:

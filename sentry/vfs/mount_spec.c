@@ -28,6 +28,7 @@ struct spec {
 	char tree[16];	/* bind: the gofer's aname */
 	unsigned flags; /* MNT_* */
 	uint32_t mode, uid, gid;
+	uint64_t size, nr_inodes; /* tmpfs; 0: no limit */
 	char *dest;
 };
 
@@ -52,6 +53,36 @@ static bool number(const char *s, int base, unsigned long limit, uint32_t *out)
 	if (*end || v >= limit)
 		return false;
 	*out = (uint32_t)v;
+	return true;
+}
+
+/* tmpfs's size=, nr_blocks=, nr_inodes=: a number with an optional k, m
+ * or g suffix (binary, as tmpfs takes them), times unit. */
+static bool amount(const char *s, uint64_t unit, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'k':
+	case 'K':
+		v <<= 10, end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20, end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30, end++;
+		break;
+	}
+	if (*end || v > (1ULL << 50))
+		return false;
+	*out = v * unit;
 	return true;
 }
 
@@ -86,7 +117,12 @@ static int parse_opts(struct spec *s, char *opts, const char *arg, char *err,
 		     (!strncmp(o, "uid=", 4) &&
 		      number(o + 4, 10, UINT32_MAX, &s->uid)) ||
 		     (!strncmp(o, "gid=", 4) &&
-		      number(o + 4, 10, UINT32_MAX, &s->gid))))
+		      number(o + 4, 10, UINT32_MAX, &s->gid)) ||
+		     (!strncmp(o, "size=", 5) && amount(o + 5, 1, &s->size)) ||
+		     (!strncmp(o, "nr_blocks=", 10) &&
+		      amount(o + 10, 4096, &s->size)) ||
+		     (!strncmp(o, "nr_inodes=", 10) &&
+		      amount(o + 10, 1, &s->nr_inodes))))
 			continue;
 		snprintf(err, errlen, "--mount=%s: unknown or bad option %s",
 			 arg, o);
@@ -262,6 +298,7 @@ static int apply_one(const struct walk_ctx *wc, struct super *gofer,
 			return -LINUX_ENOMEM;
 		sb->root->inode->uid = s->uid;
 		sb->root->inode->gid = s->gid;
+		tmpfs_set_limits(sb, s->size, s->nr_inodes);
 		break;
 	}
 	ret = mountpoint(wc, s->dest, LINUX_S_ISDIR(sb->root->inode->mode), &p);

@@ -14,7 +14,8 @@
  *                       nothing when DEST does not exist
  *
  * OPTS, comma-separated: ro, rw, nosuid, nodev, noexec (and suid, dev,
- * exec to clear them); tmpfs also mode=OCTAL, uid=N, gid=N for its root.
+ * exec to clear them); tmpfs also mode=OCTAL, uid=N, gid=N for its root,
+ * and size=N[kmg], nr_blocks=N[kmg], nr_inodes=N[kmg] (ENOSPC past them).
  * DEST is absolute and last, so it may hold ':'. A missing DEST of a bind
  * or tmpfs mount is created (with its parents) in the sandbox's tree,
  * which fails with EROFS on a read-only root.

@@ -356,15 +356,15 @@ MOUNTS=',
 		{"destination": "/etc/host-file", "type": "none", "source": "../hostfile",
 		 "options": ["bind", "ro"]},
 		{"destination": "/run/t", "type": "tmpfs", "source": "tmpfs",
-		 "options": ["nosuid", "nodev", "noexec", "mode=1770", "size=1m"]},
+		 "options": ["nosuid", "nodev", "noexec", "mode=1770", "size=3m"]},
 		{"destination": "/mnt/rw", "type": "bind", "source": "'$IT_WORK'/hostrw",
 		 "options": ["rbind", "rw"]}'
 PATHS=',
 		"maskedPaths": ["/data/secret", "/data/secretdir", "/no/such/path"],
 		"readonlyPaths": ["/data/rodir"]'
-bundle b-mounts '["sh", "-c", "cat /mnt/ro/a /etc/host-file; (echo x >/mnt/ro/b) 2>/dev/null || echo ro-refused; touch /run/t/y && stat -c %a /run/t; cp /bin/busybox /run/t/bb; /run/t/bb true 2>/dev/null || echo noexec-$?; cat /data/secret; ls /data/secretdir | wc -l; (echo z >/data/rodir/z) 2>/dev/null || echo rodir-refused; echo w >/data/w && echo root-writable; rm -rf /mnt/rw/d && echo v >/mnt/rw/v && mkdir /mnt/rw/d && mv /mnt/rw/v /mnt/rw/d/v2 && ls /mnt/rw/d"]' \
+bundle b-mounts '["sh", "-c", "cat /mnt/ro/a /etc/host-file; (echo x >/mnt/ro/b) 2>/dev/null || echo ro-refused; touch /run/t/y && stat -c %a /run/t; cp /bin/busybox /run/t/bb; /run/t/bb true 2>/dev/null || echo noexec-$?; dd if=/dev/zero of=/run/t/big bs=1024 count=2048 2>/dev/null || echo size-enospc; cat /data/secret; ls /data/secretdir | wc -l; (echo z >/data/rodir/z) 2>/dev/null || echo rodir-refused; echo w >/data/w && echo root-writable; rm -rf /mnt/rw/d && echo v >/mnt/rw/v && mkdir /mnt/rw/d && mv /mnt/rw/v /mnt/rw/d/v2 && ls /mnt/rw/d"]' \
 	false / '"PATH=/bin"' '' "$MOUNTS" "$PATHS"
-printf '%s\n' "from the host" "a host file" ro-refused 1770 noexec-126 0 rodir-refused root-writable v2 >mounts.expected
+printf '%s\n' "from the host" "a host file" ro-refused 1770 noexec-126 size-enospc 0 rodir-refused root-writable v2 >mounts.expected
 st=$(rs_run mounts run --bundle "$IT_WORK/b-mounts" mounts1)
 [ "$st" = 0 ] && cmp -s mounts.out mounts.expected && it_pass mounts-bind-tmpfs-masked-readonly ||
 	it_fail mounts-bind-tmpfs-masked-readonly "status $st: $(diff mounts.expected mounts.out) $(tail -n 3 mounts.err)"

@@ -28,6 +28,12 @@ struct tmpfs_inode {
 	bool opaque;
 };
 
+/* A mount's size= and nr_inodes= (0: no limit), and what is in use. */
+struct tmpfs_sb {
+	uint64_t max_bytes, bytes;
+	uint64_t max_inodes, inodes;
+};
+
 static const struct inode_ops tmpfs_dir_iops;
 static const struct inode_ops tmpfs_file_iops;
 static const struct inode_ops tmpfs_link_iops;
@@ -37,6 +43,11 @@ static const struct file_ops tmpfs_file_fops;
 static struct tmpfs_inode *TI(const struct inode *inode)
 {
 	return inode->priv;
+}
+
+static struct tmpfs_sb *TS(const struct super *sb)
+{
+	return sb->priv;
 }
 
 static void tmpfs_evict(struct inode *inode)
@@ -54,17 +65,25 @@ static void tmpfs_evict(struct inode *inode)
 	}
 	free(ti->data);
 	cg_mem_uncharge(ti->charged);
+	if (TS(inode->sb)) {
+		TS(inode->sb)->bytes -= ti->charged;
+		TS(inode->sb)->inodes--;
+	}
 	free(ti->target);
 	free(ti);
 }
 
 static int tmpfs_statfs(struct super *sb, struct linux_statfs *st)
 {
-	/* Report a large, mostly free filesystem, as a memory-backed one. */
-	st->f_blocks = 1 << 20;
-	st->f_bfree = st->f_bavail = 1 << 19;
-	st->f_files = 1 << 20;
-	st->f_ffree = (1 << 20) - sb->next_ino;
+	struct tmpfs_sb *ts = TS(sb);
+
+	/* Without limits, a large, mostly free filesystem, as a memory-backed
+	 * one; with size= and nr_inodes=, those and what is in use. */
+	st->f_blocks = ts && ts->max_bytes ? ts->max_bytes / 4096 : 1 << 20;
+	st->f_bfree = st->f_bavail =
+	    ts && ts->max_bytes ? st->f_blocks - ts->bytes / 4096 : 1 << 19;
+	st->f_files = ts && ts->max_inodes ? ts->max_inodes : 1 << 20;
+	st->f_ffree = ts ? st->f_files - ts->inodes : (1 << 20) - sb->next_ino;
 	return 0;
 }
 
@@ -73,9 +92,15 @@ static const struct super_ops tmpfs_sops = {
     .statfs = tmpfs_statfs,
 };
 
+/* NULL with *err: ENOSPC past nr_inodes=, ENOMEM. */
 static struct inode *tmpfs_inode_new(struct super *sb, uint32_t mode,
-				     const struct cred *cred)
+				     const struct cred *cred, int *err)
 {
+	struct tmpfs_sb *ts = TS(sb);
+	*err = -LINUX_ENOSPC;
+	if (ts && ts->max_inodes && ts->inodes >= ts->max_inodes)
+		return NULL;
+	*err = -LINUX_ENOMEM;
 	struct inode *inode = inode_new(sb, mode);
 	if (!inode)
 		return NULL;
@@ -85,6 +110,8 @@ static struct inode *tmpfs_inode_new(struct super *sb, uint32_t mode,
 		return NULL;
 	}
 	inode->priv = ti;
+	if (ts)
+		ts->inodes++;
 	ti->next_off = 2;
 	if (cred) {
 		inode->uid = cred->fsuid;
@@ -115,16 +142,29 @@ static struct inode *tmpfs_inode_new(struct super *sb, uint32_t mode,
 struct super *tmpfs_new(uint32_t root_mode)
 {
 	struct super *sb = super_new("tmpfs", &tmpfs_sops, LINUX_TMPFS_MAGIC);
-	if (!sb)
+	struct tmpfs_sb *ts = calloc(1, sizeof(*ts));
+	int err;
+	if (!sb || !ts) {
+		free(sb);
+		free(ts);
 		return NULL;
-	struct inode *root =
-	    tmpfs_inode_new(sb, LINUX_S_IFDIR | (root_mode & 07777), NULL);
+	}
+	sb->priv = ts;
+	struct inode *root = tmpfs_inode_new(
+	    sb, LINUX_S_IFDIR | (root_mode & 07777), NULL, &err);
 	if (!root || super_set_root(sb, root) < 0) {
 		inode_put(root);
+		free(ts);
 		free(sb);
 		return NULL;
 	}
 	return sb;
+}
+
+void tmpfs_set_limits(struct super *sb, uint64_t max_bytes, uint64_t max_inodes)
+{
+	TS(sb)->max_bytes = max_bytes ? (max_bytes + 4095) & ~4095ULL : 0;
+	TS(sb)->max_inodes = max_inodes;
 }
 
 bool tmpfs_is_tmpfs(const struct inode *inode)
@@ -219,9 +259,10 @@ static int tmpfs_mknod_common(struct inode *dir, const char *name,
 {
 	if (dir->nlink == 0)
 		return -LINUX_ENOENT; /* dir was removed */
-	struct inode *inode = tmpfs_inode_new(dir->sb, mode, cred);
+	int err;
+	struct inode *inode = tmpfs_inode_new(dir->sb, mode, cred, &err);
 	if (!inode)
-		return -LINUX_ENOMEM;
+		return err;
 	inode->rdev = rdev;
 	if (target) {
 		TI(inode)->target = strdup(target);
@@ -399,6 +440,10 @@ static int resize(struct inode *inode, uint64_t size)
 	/* The container's memory limit covers tmpfs data, by the page as
 	 * Linux charges it (not by the capacity allocated ahead). */
 	uint64_t charge = (size + 4095) & ~4095ULL;
+	struct tmpfs_sb *ts = TS(inode->sb);
+	if (charge > ti->charged && ts && ts->max_bytes &&
+	    ts->bytes + (charge - ti->charged) > ts->max_bytes)
+		return -LINUX_ENOSPC; /* size= */
 	if (charge > ti->charged) {
 		int err = cg_mem_charge(charge - ti->charged);
 		if (err)
@@ -420,6 +465,8 @@ static int resize(struct inode *inode, uint64_t size)
 	}
 	if (charge < ti->charged)
 		cg_mem_uncharge(ti->charged - charge);
+	if (ts)
+		ts->bytes = ts->bytes - ti->charged + charge;
 	ti->charged = charge;
 	if (size > inode->size)
 		memset(ti->data + inode->size, 0, size - inode->size);

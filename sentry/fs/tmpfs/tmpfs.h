@@ -12,6 +12,12 @@
  * bits) and owner uid/gid 0. NULL on out-of-memory. */
 struct super *tmpfs_new(uint32_t root_mode);
 
+/* A mount's size= (bytes, rounded up to pages) and nr_inodes= limits; 0:
+ * none. Past them, writes and creations fail with ENOSPC, and statfs
+ * reports them. */
+void tmpfs_set_limits(struct super *sb, uint64_t max_bytes,
+		      uint64_t max_inodes);
+
 /* True when inode belongs to a tmpfs. */
 bool tmpfs_is_tmpfs(const struct inode *inode);
 
