@@ -107,6 +107,7 @@ static void monitor_main(const struct globals *g, const struct container *c,
 		goto fail;
 	}
 	cfg->release_fd = rel[0];
+	cfg->release_wfd = rel[1];
 	cfg->die_with_parent = true;
 	cfg->control_fd = control_listen(c->dir, &e);
 	if (cfg->control_fd < 0)
@@ -305,8 +306,11 @@ static int create_container(struct globals *g, const struct create_opts *o,
 {
 	char bundle[PATH_MAX], rootfs_rel[PATH_MAX * 2], rootfs[PATH_MAX];
 	char fifo[PATH_MAX + 16];
-	struct sandbox_config cfg = {
-	    .log_fd = -1, .oom_fd = -1, .release_fd = -1, .control_fd = -1};
+	struct sandbox_config cfg = {.log_fd = -1,
+				     .oom_fd = -1,
+				     .release_fd = -1,
+				     .release_wfd = -1,
+				     .control_fd = -1};
 	struct oci_spec *spec = NULL;
 	struct container_mounts mounts = {0};
 	struct container pod = {0}; /* the sandbox joined, if any */

@@ -184,6 +184,7 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	    .log_fd = -1,
 	    .oom_fd = -1,
 	    .release_fd = -1,
+	    .release_wfd = -1,
 	    .control_fd = -1,
 	};
 	/* At most one mount per argument. */

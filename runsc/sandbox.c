@@ -91,6 +91,8 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	child_signals();
 	if (c->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (c->release_wfd >= 0)
+		close(c->release_wfd);
 	if (c->release_fd >= 0) {
 		char byte;
 		ssize_t r;

@@ -62,6 +62,10 @@ struct sandbox_config {
 	 * error makes it exit 125 without running anything. The caller keeps
 	 * its own copy; the launcher closes nothing of it. */
 	int release_fd;
+	/* The caller's write end of release_fd's pipe (or -1): closed in the
+	 * children, so that the caller's death is an EOF there even when it
+	 * dies before PR_SET_PDEATHSIG is in place. */
+	int release_wfd;
 	/* Kill both children with SIGKILL when the calling process dies. */
 	bool die_with_parent;
 };
