@@ -102,8 +102,9 @@ static bool sandbox_provides(const struct oci_mount *m)
 	for (int i = 0; types[i]; i++)
 		if (!strcmp(t, types[i]))
 			return true;
-	return !strcmp(t, "tmpfs") && (!strcmp(m->destination, "/dev") ||
-				       !strcmp(m->destination, "/dev/shm"));
+	/* /dev/shm's tmpfs is a mount like any (its size= and flags count);
+	 * /dev itself is the sentry's tmpfs already. */
+	return !strcmp(t, "tmpfs") && !strcmp(m->destination, "/dev");
 }
 
 static bool in_list(const char *o, const char *const *list)
@@ -249,6 +250,10 @@ static void make_mount_points(const struct globals *g,
 		const struct sandbox_mount *sm = &m->v[i];
 		struct stat st = {.st_mode = S_IFDIR};
 
+		/* The sentry's own trees: it makes mount points there. */
+		if (!strncmp(sm->dest, "/dev/", 5) ||
+		    !strncmp(sm->dest, "/proc/", 6))
+			continue;
 		if (sm->source && stat(sm->source, &st) < 0)
 			continue;
 		if (mkdir_beneath(rootfs, sm->dest, S_ISDIR(st.st_mode)) < 0)

@@ -2,8 +2,9 @@
  * sandbox's mounts (runsc/sandbox.h), in runc's order: the mounts as
  * listed, then the read-only paths, then the masked ones.
  *
- * The sandbox makes /proc, /dev (with /dev/pts, /dev/shm, /dev/mqueue)
- * and needs no sysfs or cgroup mount: those entries are skipped. Bind
+ * The sandbox makes /proc, /dev (with /dev/pts, /dev/mqueue) and needs no
+ * sysfs or cgroup mount: those entries are skipped (a tmpfs on /dev/shm
+ * is mounted, with its size= and flags). Bind
  * mounts (type "bind", or any type with a "bind"/"rbind" option) are
  * served by the gofer, always recursively; tmpfs mounts are the sentry's.
  * Any other type is an error naming the entry. Options: ro/rw,

@@ -190,9 +190,11 @@ echo "from the host" >hostvol/h
 st=$(it_run mnt.out mnt.err "${RUN[@]}" --rm \
 	--mount "type=bind,src=$IT_WORK/hostvol,dst=/vol,options=rbind:ro" \
 	--mount "type=bind,src=$IT_WORK/hostout,dst=/out,options=rbind:rw" \
-	"$IMAGE" m1 sh -c 'cat /vol/h; (echo x >/vol/y) 2>/dev/null || echo refused; echo written >/out/w')
+	"$IMAGE" m1 sh -c 'cat /vol/h; (echo x >/vol/y) 2>/dev/null || echo refused; echo written >/out/w; df -k /dev/shm | awk "NR == 2 { print \$2 }"')
+# (containerd's default spec: /dev/shm is a 64 MiB tmpfs)
 [ "$st" = 0 ] && [ "$(cat mnt.out)" = "from the host
-refused" ] && [ "$(cat hostout/w 2>&1)" = written ] && [ ! -e hostvol/y ] && it_pass run-bind-mounts ||
+refused
+65536" ] && [ "$(cat hostout/w 2>&1)" = written ] && [ ! -e hostvol/y ] && it_pass run-bind-mounts ||
 	it_fail run-bind-mounts "status $st, stdout: $(cat mnt.out); stderr: $(tail -n 5 mnt.err); out: $(ls hostout)"
 
 # A pod: with containerd's CRI annotations a container joins the sandbox
