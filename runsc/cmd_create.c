@@ -200,25 +200,6 @@ static char **sentry_rlimits(const struct oci_spec *s)
 	return v;
 }
 
-/* process.capabilities as the sentry's --caps=BND:EFF:INH:PRM:AMB, or NULL
- * when the config has none. */
-static char *sentry_caps(const struct oci_spec *s)
-{
-	const uint64_t *c = s->process.caps;
-	char *buf;
-
-	if (!s->process.has_caps)
-		return NULL;
-	if (asprintf(&buf, "%llx:%llx:%llx:%llx:%llx",
-		     (unsigned long long)c[OCI_CAP_BOUNDING],
-		     (unsigned long long)c[OCI_CAP_EFFECTIVE],
-		     (unsigned long long)c[OCI_CAP_INHERITABLE],
-		     (unsigned long long)c[OCI_CAP_PERMITTED],
-		     (unsigned long long)c[OCI_CAP_AMBIENT]) < 0)
-		abort();
-	return buf;
-}
-
 static void free_strv(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -415,7 +396,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		    (unsigned long long)spec->lnx.resources.pids_limit;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);
-	cfg.caps = caps = sentry_caps(spec);
+	cfg.caps = caps =
+	    spec->process.has_caps ? oci_caps_arg(spec->process.caps) : NULL;
 	cfg.no_new_privs = spec->process.no_new_privileges;
 	cfg.mounts = mounts.v;
 	cfg.n_mounts = mounts.n;
