@@ -83,7 +83,8 @@ static void usage(FILE *f)
 	    "  --root DIR          container state (default /run/runsc)\n"
 	    "  --log FILE          log file of the OCI commands\n"
 	    "  --log-format F      text or json\n"
-	    "  --systemd-cgroup    accepted for runc compatibility\n");
+	    "  --systemd-cgroup    accepted (runc's); cgroups go through "
+	    "cgroupfs\n");
 }
 
 void cli_log(const struct globals *g, const char *level, bool stderr_too,

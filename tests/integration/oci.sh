@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # runsc as an OCI runtime: spec, create/start/state/kill/delete, run, list,
 # ps, wait, events on a busybox bundle built from Debian's busybox-static;
-# linux.resources memory and pids limits; bad
+# linux.resources memory and pids limits, cpu through host cgroups; exec
+# and pod member capabilities; bad
 # bundles fail with one line naming the problem and leave nothing behind;
 # the same bundles under Debian's runc give the same output (when runc is
 # installed or installs; skipped otherwise).
@@ -625,6 +626,43 @@ PYEOF
 		it_fail resources-bad-pids-limit "status $st: $(cat res.badpids.err)"
 else
 	it_fail resources-build "$(cat "$IT_WORK/res-cc.log")"
+fi
+
+# --- linux.resources.cpu: host cgroups (v1 cpu, cpuset) -----------------
+# The monitor, gofer, sentry and stubs are in runsc/ID of each hierarchy,
+# with the config's values; a busy loop over the quota is throttled; the
+# groups go with delete; a value the kernel refuses fails create, naming
+# the field, leaving nothing.
+CPU_CG=/sys/fs/cgroup/cpu/runsc
+if awk '$9 == "cgroup" && $NF ~ /(^|,)cpu(,|$)/ {f=1} END {exit !f}' /proc/self/mountinfo 2>/dev/null &&
+	[ -d /sys/fs/cgroup/cpu ] && [ -d /sys/fs/cgroup/cpuset ]; then
+	bundle b-cpu '["sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo done"]'
+	sed -i 's|"namespaces": \[|"resources": {"cpu": {"shares": 512, "quota": 20000, "period": 100000, "cpus": "0"}},\n\t\t"namespaces": [|' b-cpu/config.json
+	rs_run cpu.create create --bundle "$IT_WORK/b-cpu" cpu1 >/dev/null
+	rs_run cpu.state state cpu1 >/dev/null
+	sentry=$(json_field "$STATE/cpu1/state.json" sandboxPid)
+	[ -z "$sentry" ] && sentry=$(grep -o '"sandboxPid": *[0-9]*' "$STATE/cpu1/state.json" | grep -o '[0-9]*$')
+	[ "$(cat $CPU_CG/cpu1/cpu.cfs_quota_us 2>/dev/null)" = 20000 ] &&
+		[ "$(cat $CPU_CG/cpu1/cpu.cfs_period_us)" = 100000 ] && [ "$(cat $CPU_CG/cpu1/cpu.shares)" = 512 ] &&
+		[ "$(cat /sys/fs/cgroup/cpuset/runsc/cpu1/cpuset.cpus)" = 0 ] && [ -n "$sentry" ] &&
+		grep -qx "$sentry" $CPU_CG/cpu1/cgroup.procs && grep -qx "$sentry" /sys/fs/cgroup/cpuset/runsc/cpu1/cgroup.procs &&
+		it_pass resources-cpu-cgroup ||
+		it_fail resources-cpu-cgroup "create: $(cat cpu.create.err); sentry ${sentry:-?}; $(grep -H . $CPU_CG/cpu1/cpu.cfs_quota_us $CPU_CG/cpu1/cgroup.procs 2>&1)"
+	rs_run cpu.start start cpu1 >/dev/null
+	rs_run cpu.wait wait cpu1 >/dev/null
+	throttled=$(sed -n 's/^nr_throttled //p' $CPU_CG/cpu1/cpu.stat 2>/dev/null)
+	[ "${throttled:-0}" -gt 0 ] && grep -q '"exitStatus":0' cpu.wait.out && it_pass resources-cpu-quota-throttles ||
+		it_fail resources-cpu-quota-throttles "nr_throttled ${throttled:-?}; wait $(cat cpu.wait.out cpu.wait.err)"
+	rs_run cpu.del delete cpu1 >/dev/null
+	[ ! -e $CPU_CG/cpu1 ] && [ ! -e /sys/fs/cgroup/cpuset/runsc/cpu1 ] && it_pass resources-cpu-cgroup-removed ||
+		it_fail resources-cpu-cgroup-removed "$(ls -d $CPU_CG/cpu1 /sys/fs/cgroup/cpuset/runsc/cpu1 2>&1)"
+	bundle b-badcpu '["true"]'
+	sed -i 's|"namespaces": \[|"resources": {"cpu": {"quota": 20000, "period": 100}},\n\t\t"namespaces": [|' b-badcpu/config.json
+	st=$(rs_run cpu.bad create --bundle "$IT_WORK/b-badcpu" badcpu1)
+	[ "$st" != 0 ] && grep -q "linux.resources.cpu.period" cpu.bad.err && [ ! -e "$STATE/badcpu1" ] && [ ! -e $CPU_CG/badcpu1 ] &&
+		it_pass resources-cpu-bad-value || it_fail resources-cpu-bad-value "status $st: $(cat cpu.bad.err)"
+else
+	echo "SKIP oci/resources-cpu-cgroup: no cgroup v1 cpu and cpuset hierarchies"
 fi
 
 # --- create / start / state / ps / kill / wait / delete ------------------
