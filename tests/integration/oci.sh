@@ -472,6 +472,12 @@ pod_bundle b-member2 '["sh", "-c", "trap \"echo got-term; exit 3\" TERM; sleep 2
 rs_run member2.create create --bundle "$IT_WORK/b-member2" member2 >/dev/null
 rs_run member2.start start member2 >/dev/null
 sleep 0.5
+# ps of a member: its own host processes (monitor, gofer), not the pod's.
+rs_run member2.ps ps --format json member2 >/dev/null
+m2pid=$(grep -o '"pid": *[0-9]*' "$STATE/member2/state.json" | grep -o '[0-9]*$')
+podsentry=$(grep -o '"sandboxPid": *[0-9]*' "$STATE/pod1/state.json" | grep -o '[0-9]*$')
+grep -q "^\[$m2pid,[0-9]*\]$" member2.ps.out && ! grep -qw "${podsentry:-x}" member2.ps.out &&
+	it_pass pod-member-ps || it_fail pod-member-ps "ps: $(cat member2.ps.out member2.ps.err); monitor $m2pid, pod sentry $podsentry"
 rs_run member2.kill kill member2 TERM >/dev/null
 rs_run member2.wait wait member2 >/dev/null
 grep -q '"exitStatus":3' member2.wait.out && grep -q got-term member2.create.out &&
