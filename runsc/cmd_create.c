@@ -30,6 +30,7 @@
 #include "runsc/container.h"
 #include "runsc/control.h"
 #include "runsc/hooks.h"
+#include "runsc/hostcg.h"
 #include "runsc/oci_spec.h"
 #include "runsc/mounts.h"
 #include "runsc/pod.h"
@@ -201,25 +202,6 @@ static char **sentry_rlimits(const struct oci_spec *s)
 	return v;
 }
 
-/* process.capabilities as the sentry's --caps=BND:EFF:INH:PRM:AMB, or NULL
- * when the config has none. */
-static char *sentry_caps(const struct oci_spec *s)
-{
-	const uint64_t *c = s->process.caps;
-	char *buf;
-
-	if (!s->process.has_caps)
-		return NULL;
-	if (asprintf(&buf, "%llx:%llx:%llx:%llx:%llx",
-		     (unsigned long long)c[OCI_CAP_BOUNDING],
-		     (unsigned long long)c[OCI_CAP_EFFECTIVE],
-		     (unsigned long long)c[OCI_CAP_INHERITABLE],
-		     (unsigned long long)c[OCI_CAP_PERMITTED],
-		     (unsigned long long)c[OCI_CAP_AMBIENT]) < 0)
-		abort();
-	return buf;
-}
-
 static void free_strv(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -278,20 +260,13 @@ static int check_supported(struct globals *g, const struct oci_spec *s,
 				"config.json: process.terminal is true, but "
 				"a detached container needs --console-socket "
 				"for its terminal");
-	/* The sentry enforces memory and pids itself; CPU would need the
-	 * host's cgroups for the sandbox's processes, not done yet. */
-	static const char *const cpu_fields[] = {"shares", "quota", "period",
-						 "cpus", "mems"};
-	const bool cpu_set[] = {
-	    s->lnx.resources.cpu_shares != 0, s->lnx.resources.cpu_quota != 0,
-	    s->lnx.resources.cpu_period != 0, s->lnx.resources.cpus != NULL,
-	    s->lnx.resources.mems != NULL};
-	for (size_t i = 0; i < sizeof(cpu_set) / sizeof(cpu_set[0]); i++)
-		if (cpu_set[i])
-			cli_log(g, "warning", g->debug,
-				"config.json: linux.resources.cpu.%s: not "
-				"enforced yet; ignored",
-				cpu_fields[i]);
+	/* A pod member's processes run in the pod's sentry: its own cpu
+	 * resources have no host processes to apply to. */
+	if (pod_sandbox_id(s) && hostcg_wanted(s))
+		cli_log(g, "warning", g->debug,
+			"config.json: linux.resources.cpu: not applied to a "
+			"container joining a pod (the pod's sandbox has its "
+			"processes); ignored");
 	if (s->hooks[OCI_HOOK_START_CONTAINER].n)
 		cli_log(g, "warning", g->debug,
 			"config.json: hooks.startContainer: not supported "
@@ -383,11 +358,26 @@ static int create_container(struct globals *g, const struct create_opts *o,
 			rerr_set(e, errno, "creating %s", c->dir);
 		goto fail_spec;
 	}
-	/* From here on, failures remove c->dir. */
+	/* From here on, failures remove c->dir (and the host cgroups with
+	 * it). */
 	snprintf(fifo, sizeof(fifo), "%s/start.fifo", c->dir);
 	if (mkfifo(fifo, 0600) < 0) {
 		rerr_set(e, errno, "creating %s", fifo);
 		goto fail_dir;
+	}
+	if (!sandbox_id && hostcg_wanted(spec)) {
+		int r = hostcg_create(c->id, spec, e);
+
+		if (r < 0)
+			goto fail_dir;
+		if (r > 0)
+			cli_log(g, "warning", g->debug, "%s; ignored", e->msg);
+		else if (g->systemd_cgroup)
+			cli_log(g, "debug", false,
+				"--systemd-cgroup: runsc writes the cpu "
+				"cgroups through cgroupfs (runsc/%s), not "
+				"systemd",
+				c->id);
 	}
 	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
 	snprintf(c->rootfs, sizeof(c->rootfs), "%s", rootfs);
@@ -419,7 +409,8 @@ static int create_container(struct globals *g, const struct create_opts *o,
 		    (unsigned long long)spec->lnx.resources.pids_limit;
 	cfg.user = user = sentry_user(spec);
 	cfg.rlimits = rlimits = sentry_rlimits(spec);
-	cfg.caps = caps = sentry_caps(spec);
+	cfg.caps = caps =
+	    spec->process.has_caps ? oci_caps_arg(spec->process.caps) : NULL;
 	cfg.no_new_privs = spec->process.no_new_privileges;
 	cfg.mounts = mounts.v;
 	cfg.n_mounts = mounts.n;
@@ -466,6 +457,16 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	}
 	if (pid == 0) {
 		close(sync[0]);
+		/* The monitor joins the container's host cgroups first: the
+		 * gofer and the sentry (and its stubs) inherit them. */
+		if (!sandbox_id && hostcg_enter(c->id, e) < 0) {
+			m = (struct monitor_ready){0};
+			snprintf(m.msg, sizeof(m.msg), "%s", e->msg);
+			if (write(sync[1], &m, sizeof(m)) != sizeof(m)) {
+				/* create sees EOF: the monitor died */
+			}
+			_exit(125);
+		}
 		if (sandbox_id)
 			pod_monitor_main(g, c, &pod, spec, &cfg, sync[1],
 					 o->foreground, console);

@@ -8,6 +8,7 @@
  * goes to --pid-file, and it exits with the process's status when the
  * process ends, so that a subreaper (the shim) learns that status. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include "runsc/console.h"
 #include "runsc/container.h"
 #include "runsc/control.h"
+#include "runsc/oci_spec.h"
 #include "runsc/pod.h"
 #include "sentry/control.h"
 
@@ -38,12 +41,20 @@ struct proc {
 	bool terminal;
 	bool has_size;
 	unsigned rows, cols;
+	/* process.json's capabilities, when it has them (else the
+	 * container's, which the sentry keeps) and noNewPrivileges. */
+	bool has_caps, no_new_privs;
+	uint64_t caps[OCI_CAP_SETS];
 	struct json_object *json; /* --process, owned */
 };
 
 static const char *envs[256];
 static size_t nenvs;
 static bool envs_overflow;
+/* --cap names, as given. */
+static const char *cap_flags[64];
+static size_t ncap_flags;
+static bool caps_overflow;
 
 static void add_env(const char *v)
 {
@@ -51,6 +62,59 @@ static void add_env(const char *v)
 		envs[nenvs++] = v;
 	else
 		envs_overflow = true;
+}
+
+static void add_cap(const char *v)
+{
+	if (ncap_flags < sizeof(cap_flags) / sizeof(cap_flags[0]))
+		cap_flags[ncap_flags++] = v;
+	else
+		caps_overflow = true;
+}
+
+/* runc's --cap: each capability joins the bounding, effective and
+ * permitted sets, and the ambient one when inheritable has it (never
+ * inheritable itself: CVE-2022-29162). The base is process.json's sets,
+ * else the container's config.json ones (what runc execs with). Names as
+ * in config.json, "CAP_" optional, any case. 0, or -1 with e set. */
+static int apply_cap_flags(struct proc *p, const struct container *c,
+			   struct rerr *e)
+{
+	if (!ncap_flags)
+		return 0;
+	if (caps_overflow)
+		return rerr_set(e, 0, "exec: too many --cap");
+	if (!p->has_caps) {
+		struct oci_spec *spec;
+
+		if (oci_spec_load(c->bundle, &spec, e) < 0)
+			return rerr_wrap(e, "exec: --cap: the container's ");
+		p->has_caps = true;
+		memcpy(p->caps, spec->process.caps, sizeof(p->caps));
+		oci_spec_free(spec);
+	}
+	for (size_t i = 0; i < ncap_flags; i++) {
+		char name[64];
+		const char *f = cap_flags[i];
+		int cap, k = 0;
+
+		if (strncasecmp(f, "CAP_", 4))
+			k = snprintf(name, sizeof(name), "CAP_");
+		for (; *f && k < (int)sizeof(name) - 1; f++)
+			name[k++] = (char)toupper((unsigned char)*f);
+		name[k] = 0;
+		cap = oci_cap_from_name(name);
+		if (cap < 0)
+			return rerr_set(e, 0,
+					"exec: --cap %s: unknown capability",
+					cap_flags[i]);
+		p->caps[OCI_CAP_BOUNDING] |= 1ull << cap;
+		p->caps[OCI_CAP_EFFECTIVE] |= 1ull << cap;
+		p->caps[OCI_CAP_PERMITTED] |= 1ull << cap;
+		if (p->caps[OCI_CAP_INHERITABLE] & (1ull << cap))
+			p->caps[OCI_CAP_AMBIENT] |= 1ull << cap;
+	}
+	return 0;
 }
 
 static struct json_object *get(struct json_object *o, const char *key)
@@ -116,6 +180,16 @@ static int load_process(const char *path, struct proc *p, struct rerr *e)
 		p->rows = json_object_get_int64(get(v, "height"));
 		p->cols = json_object_get_int64(get(v, "width"));
 	}
+	if ((v = get(j, "noNewPrivileges")))
+		p->no_new_privs = json_object_get_boolean(v);
+	if ((v = get(j, "capabilities"))) {
+		char where[PATH_MAX + 32];
+
+		snprintf(where, sizeof(where), "exec: --process %s: ", path);
+		p->has_caps = true;
+		if (oci_caps_parse(v, p->caps, where, e) < 0)
+			return -1;
+	}
 	if ((u = get(j, "user"))) {
 		struct json_object *g = get(u, "additionalGids");
 
@@ -147,6 +221,7 @@ static const struct flag exec_flags[] = {
     {"tty", 't', false, NULL, &tty_flag, NULL},
     {"console-socket", 0, true, &console_flag, NULL, NULL},
     {"no-new-privs", 0, false, NULL, &no_new_privs_flag, NULL},
+    {"cap", 'c', true, NULL, NULL, add_cap},
     {"process-label", 0, true, &ignored_flag, NULL, NULL},
     {"apparmor", 0, true, &ignored_flag, NULL, NULL},
     {NULL, 0, false, NULL, NULL, NULL},
@@ -189,6 +264,7 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 	char line[600];
 	int npos, sock = -1, status = 1, pid, id = id_index(argc, argv);
 	int stdio[3] = {0, 1, 2}, tty = -1;
+	char *caps = NULL;
 	int ncmd = id < argc ? argc - id - 1 : 0;
 
 	npos =
@@ -239,8 +315,11 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 		rerr_set(e, 0, "exec: cwd %s: must be an absolute path", p.cwd);
 		goto out;
 	}
-	if (container_load(g, argv[0], &c, e) < 0)
+	if (container_load(g, argv[0], &c, e) < 0 ||
+	    apply_cap_flags(&p, &c, e) < 0)
 		goto out;
+	if (p.has_caps)
+		caps = oci_caps_arg(p.caps);
 	if (c.status != CONTAINER_RUNNING) {
 		rerr_set(e, 0, "exec: container %s is %s, not running", c.id,
 			 container_status_name(c.status));
@@ -271,6 +350,8 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 		    .envp = p.envp,
 		    .envc = p.envc,
 		    .gofer_fd = -1,
+		    .caps = caps,
+		    .no_new_privs = p.no_new_privs || no_new_privs_flag,
 		};
 		if (control_send(sock, &r, stdio, e) < 0)
 			goto out;
@@ -323,6 +404,7 @@ int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e)
 	control_forward_signals(sock);
 	status = control_wait_exit(sock);
 out:
+	free(caps);
 	if (tty >= 0)
 		close(tty);
 	if (sock >= 0)

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runsc/hostcg.h"
+
 int container_check_id(const char *id, struct rerr *e)
 {
 	size_t n = strlen(id);
@@ -83,7 +85,7 @@ bool wait_pid_gone(pid_t pid, int timeout_ms)
 	return true;
 }
 
-static int read_file(const char *path, char *buf, size_t size)
+int read_small_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -148,7 +150,7 @@ int container_load(const struct globals *g, const char *id, struct container *c,
 
 	c->exit_status = -1;
 	snprintf(path, sizeof(path), "%s/exit", c->dir);
-	if (read_file(path, buf, sizeof(buf)) == 0)
+	if (read_small_file(path, buf, sizeof(buf)) == 0)
 		c->exit_status = atoi(buf);
 	snprintf(path, sizeof(path), "%s/started", c->dir);
 	if (!container_alive(c))
@@ -240,6 +242,11 @@ int container_remove_dir(const char *dir, struct rerr *e)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char path[PATH_MAX + 300];
+	const char *id = strrchr(dir, '/');
+
+	/* The container's host cgroups go with its state, whichever path
+	 * removes it (delete, a failed create, run's end). */
+	hostcg_remove(id ? id + 1 : dir);
 
 	if (!d) {
 		if (errno == ENOENT)

@@ -97,7 +97,12 @@ void monitor_detach(bool foreground, int console);
 /* The monitor's last word: the container's exit status into DIR/exit. */
 void container_write_exit(const char *dir, int status);
 
-/* Remove ROOT/ID and what it holds. */
+/* Up to size - 1 bytes of a small file (/proc, cgroupfs), NUL-terminated
+ * into buf. 0, or -1 with errno set. */
+int read_small_file(const char *path, char *buf, size_t size);
+
+/* Remove ROOT/ID and what it holds, and the container's host cgroups
+ * (hostcg.h). */
 int container_remove_dir(const char *dir, struct rerr *e);
 
 /* Start time of a live, non-zombie process, or 0 when it is gone. */

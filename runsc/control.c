@@ -105,6 +105,19 @@ static void put_num(struct buf *b, unsigned long long v)
 	put(b, s);
 }
 
+/* An optional field KEYVALUE, when there is a value. */
+static void put_opt(struct buf *b, const char *key, const char *value)
+{
+	char *s;
+
+	if (!value)
+		return;
+	if (asprintf(&s, "%s%s", key, value) < 0)
+		abort();
+	put(b, s);
+	free(s);
+}
+
 static int send_all(int sock, const char *p, size_t n)
 {
 	while (n) {
@@ -147,6 +160,11 @@ int control_send(int sock, const struct control_request *r, const int stdio[3],
 		for (size_t i = 0; i < r->nmounts; i++)
 			put(&b, r->mounts[i]);
 	}
+	put_opt(&b, "caps=", r->caps);
+	if (r->no_new_privs)
+		put(&b, "nnp");
+	for (size_t i = 0; r->rlimits && r->rlimits[i]; i++)
+		put_opt(&b, "rlimit=", r->rlimits[i]);
 	if (b.n > CONTROL_MAX_REQUEST) {
 		free(b.p);
 		return rerr_set(e, 0,

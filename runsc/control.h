@@ -35,6 +35,13 @@ struct control_request {
 	bool read_only;	     /* the joining container's root */
 	char *const *mounts; /* its --mount arguments */
 	size_t nmounts;
+	/* The process's own, in the sentry's forms (sandbox.h's
+	 * sandbox_config): "BND:EFF:INH:PRM:AMB" (NULL: the container's
+	 * sets), no_new_privs, "RES:SOFT:HARD" limits replacing the
+	 * container's (NULL-terminated; NULL: none). */
+	const char *caps;
+	bool no_new_privs;
+	char *const *rlimits;
 };
 
 /* Send r on sock, with stdio (the process's stdin, stdout, stderr). 0, or

@@ -60,7 +60,8 @@ static void usage(FILE *f)
 	    "  kill [--all] ID [SIGNAL]       signal the container (TERM)\n"
 	    "  delete [--force] ID            remove a stopped container\n"
 	    "  exec [--process F] [--detach] [--pid-file F] [--cwd D]\n"
-	    "       [--env K=V]... [--user UID[:GID]] ID [CMD ARG...]\n"
+	    "       [--env K=V]... [--user UID[:GID]] [--cap CAP]...\n"
+	    "       [--no-new-privs] ID [CMD ARG...]\n"
 	    "                                 run another process in the "
 	    "container\n"
 	    "  list [--format table|json] [-q]\n"
@@ -82,7 +83,8 @@ static void usage(FILE *f)
 	    "  --root DIR          container state (default /run/runsc)\n"
 	    "  --log FILE          log file of the OCI commands\n"
 	    "  --log-format F      text or json\n"
-	    "  --systemd-cgroup    accepted for runc compatibility\n");
+	    "  --systemd-cgroup    accepted (runc's); cgroups go through "
+	    "cgroupfs\n");
 }
 
 void cli_log(const struct globals *g, const char *level, bool stderr_too,

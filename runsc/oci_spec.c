@@ -108,6 +108,20 @@ int oci_cap_from_name(const char *name)
 	return -1;
 }
 
+char *oci_caps_arg(const uint64_t caps[OCI_CAP_SETS])
+{
+	char *buf;
+
+	if (asprintf(&buf, "%llx:%llx:%llx:%llx:%llx",
+		     (unsigned long long)caps[OCI_CAP_BOUNDING],
+		     (unsigned long long)caps[OCI_CAP_EFFECTIVE],
+		     (unsigned long long)caps[OCI_CAP_INHERITABLE],
+		     (unsigned long long)caps[OCI_CAP_PERMITTED],
+		     (unsigned long long)caps[OCI_CAP_AMBIENT]) < 0)
+		abort();
+	return buf;
+}
+
 /* ------------------------------------------------------------------ */
 /* The schema: every property of runtime-spec 1.2 and its JSON type. */
 
@@ -612,28 +626,41 @@ static int parse_process(struct oci_spec *s, struct rerr *e)
 
 	s->process.no_new_privileges = get_bool(p, "noNewPrivileges");
 	s->process.has_caps = get(p, "capabilities") != NULL;
+	return oci_caps_parse(get(p, "capabilities"), s->process.caps,
+			      CONFIG ": process.", e);
+}
 
-	for (int set = 0; set < OCI_CAP_SETS; set++) {
-		static const char *const names[OCI_CAP_SETS] = {
-		    "bounding", "effective", "inheritable", "permitted",
-		    "ambient"};
-		char key[64];
+int oci_caps_parse(struct json_object *caps, uint64_t out[OCI_CAP_SETS],
+		   const char *where, struct rerr *e)
+{
+	static const char *const names[OCI_CAP_SETS] = {
+	    "bounding", "effective", "inheritable", "permitted", "ambient"};
 
-		snprintf(key, sizeof(key), "capabilities.%s", names[set]);
-		v = get(p, key);
+	memset(out, 0, OCI_CAP_SETS * sizeof(out[0]));
+	if (caps && !json_object_is_type(caps, json_type_object))
+		return rerr_set(e, 0, "%scapabilities: must be an object",
+				where);
+	for (int set = 0; caps && set < OCI_CAP_SETS; set++) {
+		struct json_object *v = get(caps, names[set]);
+
+		if (v && !json_object_is_type(v, json_type_array))
+			return rerr_set(e, 0,
+					"%scapabilities.%s: must be an array",
+					where, names[set]);
 		for (size_t i = 0; v && i < json_object_array_length(v); i++) {
-			const char *name = json_object_get_string(
-			    json_object_array_get_idx(v, i));
-			int cap = oci_cap_from_name(name);
-			char path[96];
+			struct json_object *n = json_object_array_get_idx(v, i);
+			const char *name = json_object_get_string(n);
+			int cap = json_object_is_type(n, json_type_string)
+				      ? oci_cap_from_name(name)
+				      : -1;
 
-			if (cap < 0) {
-				snprintf(path, sizeof(path), "process.%s[%zu]",
-					 key, i);
-				return bad(e, path, "unknown capability \"%s\"",
-					   name);
-			}
-			s->process.caps[set] |= 1ull << cap;
+			if (cap < 0)
+				return rerr_set(
+				    e, 0,
+				    "%scapabilities.%s[%zu]: unknown "
+				    "capability \"%s\"",
+				    where, names[set], i, name);
+			out[set] |= 1ull << cap;
 		}
 	}
 	return 0;

@@ -184,6 +184,17 @@ bool oci_spec_has_namespace(const struct oci_spec *spec, enum oci_ns_type t);
 /* The capability number of "CAP_CHOWN"-style names, or -1. */
 int oci_cap_from_name(const char *name);
 
+/* A process's "capabilities" object (NULL: none, all sets empty) into
+ * out, bit N = capability N, by enum oci_cap_set. 0, or -1 with e set to
+ * "WHEREcapabilities.SET[I]: what is wrong" (where: the prefix naming the
+ * document, "config.json: process."). */
+int oci_caps_parse(struct json_object *caps, uint64_t out[OCI_CAP_SETS],
+		   const char *where, struct rerr *e);
+
+/* The sets in the sentry's form (its --caps, the control request's
+ * caps=): "BND:EFF:INH:PRM:AMB", hex masks. malloc'd. */
+char *oci_caps_arg(const uint64_t caps[OCI_CAP_SETS]);
+
 /* The default config.json of `runsc spec` (runc's, with hostname "runsc"),
  * a static NUL-terminated string ending in a newline. */
 const char *oci_spec_default(void);

@@ -142,6 +142,9 @@ static int run_in_sandbox(const struct globals *g, const struct container *c,
 	    .read_only = spec->root.readonly,
 	    .mounts = mounts,
 	    .nmounts = cfg->n_mounts,
+	    .caps = cfg->caps,
+	    .no_new_privs = cfg->no_new_privs,
+	    .rlimits = cfg->rlimits,
 	};
 	sock = control_connect(sandbox->dir, &e);
 	if (sock < 0 || control_send(sock, &r, stdio, &e) < 0) {

@@ -193,6 +193,13 @@ struct request {
 	char **argv, **envp; /* NULL-terminated, pointing into buf */
 	int fds[4];	     /* stdin, stdout, stderr; a container's gofer */
 	bool stats;	     /* a stats request: nothing above is set */
+	/* The optional fields: the process's own capability sets (NULL:
+	 * the container's), no_new_privs, and limits replacing the
+	 * container's where rlim_set says so. */
+	const char *caps;
+	bool no_new_privs;
+	struct rlimit64 rlim[LINUX_RLIM_NLIMITS];
+	bool rlim_set[LINUX_RLIM_NLIMITS];
 };
 
 static void request_free(struct request *r)
@@ -251,6 +258,37 @@ static char **strings(char **p, char *end)
 		}
 	}
 	return v;
+}
+
+/* The optional fields after the required ones (control.h), checked as
+ * they will be applied. 0, or -1 with msg set. */
+static int read_options(struct request *r, char *p, char *end, char *msg,
+			size_t size)
+{
+	struct cred scratch = {0};
+
+	while (p != end) {
+		const char *f = field(&p, end);
+
+		if (!f) {
+			snprintf(msg, size, "malformed request");
+			return -1;
+		}
+		if (!strcmp(f, "nnp")) {
+			r->no_new_privs = true;
+		} else if (!strncmp(f, "caps=", 5) &&
+			   cred_set_caps_arg(&scratch, f + 5) == 0) {
+			r->caps = f + 5;
+		} else if (!strncmp(f, "rlimit=", 7) &&
+			   rlimit_set_arg(r->rlim, f + 7) == 0) {
+			r->rlim_set[atoi(f + 7)] = true;
+		} else {
+			snprintf(msg, size,
+				 "bad field \"%.64s\" in the request", f);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Read and check one request: 0, or -1 with msg set. */
@@ -348,11 +386,11 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 			r->mounts = strings(&p, end);
 	}
 	if (!r->cwd || r->cwd[0] != '/' || !r->argv || !r->argv[0] ||
-	    !r->envp || (r->container && !r->mounts) || p != end) {
+	    !r->envp || (r->container && !r->mounts)) {
 		snprintf(msg, size, "malformed request");
 		return -1;
 	}
-	return 0;
+	return read_options(r, p, end, msg, size);
 }
 
 /* KEY=VALUE of a stats line, when known. */
@@ -471,9 +509,17 @@ static void *exec_main(void *arg)
 	}
 	snprintf(msg, sizeof(msg), "task-%d", t->tid);
 	pthread_setname_np(pthread_self(), msg);
-	/* The container's limits, the requested identity. */
+	/* The container's limits and capabilities unless the request has
+	 * its own, the requested identity. */
 	memcpy(t->tg->rlim, init_tg->rlim, sizeof(t->tg->rlim));
+	for (int res = 0; res < LINUX_RLIM_NLIMITS; res++)
+		if (r.rlim_set[res])
+			t->tg->rlim[res] = r.rlim[res];
 	t->cred = exec_cred;
+	if (r.caps)
+		cred_set_caps_arg(&t->cred, r.caps);
+	if (r.no_new_privs)
+		t->cred.no_new_privs = true;
 	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = r.uid;
 	t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = r.gid;
 	t->cred.ngroups = r.ngroups;

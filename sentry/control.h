@@ -10,7 +10,15 @@
  *            NUL-terminated fields:
  *              uid, gid, supplementary gids (comma-separated, may be
  *              empty), cwd, argc, the argc arguments, envc, the envc
- *              NAME=VALUE strings
+ *              NAME=VALUE strings, then optional fields (any order, a
+ *              later one of a kind wins; an unknown one is an error):
+ *                "caps=BND:EFF:INH:PRM:AMB"  the process's capability
+ *                        sets before its execve, hex masks (absent: the
+ *                        container process's)
+ *                "nnp"   it runs with no_new_privs (absent: as the
+ *                        container's process)
+ *                "rlimit=RES:SOFT:HARD"  one limit (Linux's RLIMIT_*
+ *                        number), replacing the container's
  *            and, as SCM_RIGHTS on its first byte, exactly three host
  *            descriptors: the process's stdin, stdout and stderr.
  *   then, while the process runs, lines "kill SIG" (runsc exec passing on
@@ -25,7 +33,8 @@
  * A container joining the sandbox (a pod's next container) is asked for
  * the same way with "RSC1" instead of "RSX1", after the environment the
  * fields "ro" or "rw" (its root) and a count and that many --mount
- * arguments (sentry/vfs/mount_spec.h), and a fourth descriptor: the socket
+ * arguments (sentry/vfs/mount_spec.h), then the optional fields above
+ * (its process's), and a fourth descriptor: the socket
  * of the gofer serving its root and bind mounts. Its process is then the
  * container's init: it gets a file tree of its own (container_root.h),
  * what it forks belongs to the container, and when it ends, or the

@@ -158,34 +158,27 @@ static struct task *make_init_task(const char *cwd)
 
 /* --user=UID:GID[:G1,G2...] and --rlimit=RES:SOFT:HARD (repeatable), from
  * an OCI config's process.user and process.rlimits: the init task's
- * credentials and limits instead of the sentry's own. */
+ * credentials and limits instead of the sentry's own. The limits are
+ * checked as they come (on app_rlim) and applied to the init task. */
 static struct cred app_cred;
 static bool app_cred_set;
-static struct {
-	int res;
-	uint64_t cur, max;
-} app_rlim[LINUX_RLIM_NLIMITS];
-static int n_app_rlim;
+static struct rlimit64 app_rlim[LINUX_RLIM_NLIMITS];
+static bool app_rlim_set[LINUX_RLIM_NLIMITS];
 
 /* --caps=BND:EFF:INH:PRM:AMB (hex masks) and --no-new-privs, from an OCI
  * config's process.capabilities and process.noNewPrivileges: the init
  * task's sets before its execve (which then applies Linux's rules, as
  * after runc's capset), instead of the sentry's own. */
-static uint64_t app_caps[5];
-static bool app_caps_set, app_nnp;
+static const char *app_caps;
+static bool app_nnp;
 
 static int parse_caps(const char *arg)
 {
-	int n = 0;
+	struct cred scratch = {0};
 
-	if (sscanf(arg,
-		   "%" SCNx64 ":%" SCNx64 ":%" SCNx64 ":%" SCNx64 ":%" SCNx64
-		   "%n",
-		   &app_caps[0], &app_caps[1], &app_caps[2], &app_caps[3],
-		   &app_caps[4], &n) != 5 ||
-	    arg[n])
+	if (cred_set_caps_arg(&scratch, arg) < 0)
 		return -1;
-	app_caps_set = true;
+	app_caps = arg;
 	return 0;
 }
 
@@ -198,9 +191,8 @@ static void apply_app_cred(struct cred *c)
 		c->ngroups = app_cred.ngroups;
 		memcpy(c->groups, app_cred.groups, sizeof(c->groups));
 	}
-	if (app_caps_set)
-		cred_set_caps(c, app_caps[0], app_caps[1], app_caps[2],
-			      app_caps[3], app_caps[4]);
+	if (app_caps)
+		cred_set_caps_arg(c, app_caps);
 	if (app_nnp)
 		c->no_new_privs = true;
 }
@@ -236,17 +228,11 @@ static int parse_user(const char *arg)
 
 static int parse_rlimit(const char *arg)
 {
-	unsigned long long cur, max;
-	int res, n = 0;
+	int res = atoi(arg);
 
-	if (n_app_rlim >= LINUX_RLIM_NLIMITS ||
-	    sscanf(arg, "%d:%llu:%llu%n", &res, &cur, &max, &n) != 3 ||
-	    arg[n] || res < 0 || res >= LINUX_RLIM_NLIMITS || cur > max)
+	if (rlimit_set_arg(app_rlim, arg) < 0)
 		return -1;
-	app_rlim[n_app_rlim].res = res;
-	app_rlim[n_app_rlim].cur = cur;
-	app_rlim[n_app_rlim].max = max;
-	n_app_rlim++;
+	app_rlim_set[res] = true;
 	return 0;
 }
 
@@ -495,10 +481,9 @@ int main(int argc, char **argv)
 	}
 	apply_app_cred(&b.t->cred);
 	control_set_exec_cred(&b.t->cred);
-	for (int i = 0; i < n_app_rlim; i++) {
-		b.t->tg->rlim[app_rlim[i].res].cur = app_rlim[i].cur;
-		b.t->tg->rlim[app_rlim[i].res].max = app_rlim[i].max;
-	}
+	for (int res = 0; res < LINUX_RLIM_NLIMITS; res++)
+		if (app_rlim_set[res])
+			b.t->tg->rlim[res] = app_rlim[res];
 	klock_release();
 	log_debug("boot: seccomp");
 	err = sentry_seccomp_install(cg_procfd());

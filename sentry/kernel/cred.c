@@ -4,6 +4,9 @@
 
 #include "abi/errno.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 bool capable(const struct cred *c, int cap)
 {
 	return cap >= 0 && cap <= CAP_LAST_CAP &&
@@ -103,4 +106,19 @@ void cred_set_caps(struct cred *c, uint64_t bounding, uint64_t effective,
 	c->cap_inheritable = inheritable & CAP_FULL_SET;
 	c->cap_effective = effective & c->cap_permitted;
 	c->cap_ambient = ambient & c->cap_permitted & c->cap_inheritable;
+}
+
+int cred_set_caps_arg(struct cred *c, const char *arg)
+{
+	uint64_t v[5];
+	int n = 0;
+
+	if (sscanf(arg,
+		   "%" SCNx64 ":%" SCNx64 ":%" SCNx64 ":%" SCNx64 ":%" SCNx64
+		   "%n",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &n) != 5 ||
+	    arg[n] || arg[0] == '-')
+		return -1;
+	cred_set_caps(c, v[0], v[1], v[2], v[3], v[4]);
+	return 0;
 }

@@ -100,4 +100,9 @@ int cred_capset(struct cred *c, uint64_t effective, uint64_t permitted,
 void cred_set_caps(struct cred *c, uint64_t bounding, uint64_t effective,
 		   uint64_t inheritable, uint64_t permitted, uint64_t ambient);
 
+/* cred_set_caps from "BND:EFF:INH:PRM:AMB", hex masks (the form of the
+ * sentry's --caps and of the control request's caps= field). 0, or -1
+ * with c untouched when arg is not that. */
+int cred_set_caps_arg(struct cred *c, const char *arg);
+
 #endif

@@ -545,3 +545,17 @@ int sandbox_wait(void)
 	pthread_mutex_unlock(&kernel_lock);
 	return sandbox_status;
 }
+
+int rlimit_set_arg(struct rlimit64 rlim[LINUX_RLIM_NLIMITS], const char *arg)
+{
+	unsigned long long cur, max;
+	int res, n = 0;
+
+	if (sscanf(arg, "%d:%llu:%llu%n", &res, &cur, &max, &n) != 3 ||
+	    arg[n] || res < 0 || res >= LINUX_RLIM_NLIMITS || cur > max ||
+	    strchr(arg, '-'))
+		return -1;
+	rlim[res].cur = cur;
+	rlim[res].max = max;
+	return 0;
+}

@@ -68,6 +68,12 @@ struct rlimit64 {
 };
 #define LINUX_RLIM_NLIMITS 16
 
+/* Set one limit of rlim from "RES:SOFT:HARD" (RES: Linux's RLIMIT_*
+ * number; the form of the sentry's --rlimit and of the control request's
+ * rlimit= field). 0, or -1 with rlim untouched when arg is not that or
+ * SOFT > HARD. */
+int rlimit_set_arg(struct rlimit64 rlim[LINUX_RLIM_NLIMITS], const char *arg);
+
 /* A process. */
 struct thread_group {
 	int refs;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # runsc as an OCI runtime: spec, create/start/state/kill/delete, run, list,
 # ps, wait, events on a busybox bundle built from Debian's busybox-static;
-# linux.resources memory and pids limits; bad
+# linux.resources memory and pids limits, cpu through host cgroups; exec
+# and pod member capabilities; bad
 # bundles fail with one line naming the problem and leave nothing behind;
 # the same bundles under Debian's runc give the same output (when runc is
 # installed or installs; skipped otherwise).
@@ -69,6 +70,12 @@ EOF
 # IT_WORK in its command line (--root STATE, the gofer's --root ROOTFS).
 leftovers() {
 	ps -eo pid=,args= | grep -F -- "$IT_WORK" | grep -v -e grep -e "ps -eo" || true
+}
+
+json_str() { # STRING -> a JSON string
+	local v=${1//\\/\\\\}
+	v=${v//\"/\\\"}
+	printf '"%s"' "${v//$'\n'/\\n}"
 }
 
 # rs_run NAME ARGS... : runsc --root STATE ARGS, output in NAME.out/.err;
@@ -248,6 +255,36 @@ st=$(rs_run exec.f exec exec1 true)
 	it_fail exec-stopped-container "status $st: $(cat exec.f.err)"
 "${RS[@]}" delete --force exec1 >/dev/null 2>&1
 
+# exec's capabilities: the container's (config.json), with runc's --cap
+# added (bounding, effective, permitted; never inheritable), or
+# process.json's own.
+CAPTEST='touch /dev/f; chown 5 /dev/f 2>/dev/null && echo chowned || echo refused; grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb)" /proc/self/status'
+caps_want() { # ANSWER MASK
+	printf '%s\nCapInh:\t0000000000000000\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t0000000000000000\n' "$1" "$2" "$2" "$2"
+}
+bundle b-cap '["sleep", "100"]'
+sed -i 's/"user": {"uid": 0, "gid": 0}/&, "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}/' b-cap/config.json
+rs_run cap.run run --detach --bundle "$IT_WORK/b-cap" cap1 >/dev/null
+st=$(rs_run cap.a exec cap1 sh -c "$CAPTEST")
+[ "$st" = 0 ] && [ "$(cat cap.a.out)" = "$(caps_want refused 0x20)" ] && it_pass exec-container-caps ||
+	it_fail exec-container-caps "status $st: $(cat cap.a.out cap.a.err)"
+st=$(rs_run cap.b exec --cap CAP_CHOWN -c sys_admin cap1 sh -c "$CAPTEST")
+[ "$st" = 0 ] && [ "$(cat cap.b.out)" = "$(caps_want chowned 0x200021)" ] && it_pass exec-cap-flag ||
+	it_fail exec-cap-flag "status $st: $(cat cap.b.out cap.b.err)"
+printf '{"args": ["sh", "-c", %s], "env": ["PATH=/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}, "noNewPrivileges": true, "capabilities": {"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}}' \
+	"$(json_str "$CAPTEST; grep NoNewPrivs /proc/self/status")" >cap-proc.json
+st=$(rs_run cap.c exec --process "$IT_WORK/cap-proc.json" cap1)
+[ "$st" = 0 ] && [ "$(cat cap.c.out)" = "$(caps_want chowned 0x1; printf 'NoNewPrivs:\t1')" ] && it_pass exec-process-json-caps ||
+	it_fail exec-process-json-caps "status $st: $(cat cap.c.out cap.c.err)"
+st=$(rs_run cap.d exec --cap CAP_NOPE cap1 true)
+[ "$st" != 0 ] && grep -q -- "--cap CAP_NOPE: unknown capability" cap.d.err && it_pass exec-cap-unknown ||
+	it_fail exec-cap-unknown "status $st: $(cat cap.d.err)"
+sed -i 's/"CAP_CHOWN"\]}}/"CAP_BOGUS"]}}/' cap-proc.json
+st=$(rs_run cap.e exec --process "$IT_WORK/cap-proc.json" cap1)
+[ "$st" != 0 ] && grep -q 'cap-proc.json: capabilities.permitted\[0\]: unknown capability "CAP_BOGUS"' cap.e.err && it_pass exec-process-json-bad-cap ||
+	it_fail exec-process-json-bad-cap "status $st: $(cat cap.e.err)"
+"${RS[@]}" delete --force cap1 >/dev/null 2>&1
+
 # process.user and process.rlimits reach the application.
 bundle b-user '["sh", "-c", "id; ulimit -n; ulimit -Hn; grep -E \"^(Uid|Gid|Groups)\" /proc/self/status"]'
 sed -i 's/"user": {"uid": 0, "gid": 0}/"user": {"uid": 1000, "gid": 100, "additionalGids": [5, 6]}, "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]/' b-user/config.json
@@ -292,11 +329,6 @@ ln -s new.txt sl; ln new.txt hard; chmod 600 hard
 echo appended >> file.txt; mv d1 renamed; touch -d @1000000000 renamed/d2/m2.txt
 dd if=/dev/zero of=big bs=4096 count=300 2>/dev/null; truncate -s 5000 big
 ls -l renamed/d2/m2.txt | cut -c1-10; stat -c "%s %Y" big renamed/d2/m2.txt'
-json_str() { # STRING -> a JSON string
-	local v=${1//\\/\\\\}
-	v=${v//\"/\\\"}
-	printf '"%s"' "${v//$'\n'/\\n}"
-}
 bundle b-rw "[\"sh\", \"-c\", $(json_str "$RW_SCRIPT")]" false
 reset_data
 st=$(rs_run run-rw run --bundle "$IT_WORK/b-rw" rw1)
@@ -444,6 +476,12 @@ sleep 0.5
 st=$(rs_run member2.exec exec member2 sh -c 'cat /marker; exit 4')
 [ "$st" = 4 ] && [ "$(cat member2.exec.out)" = "the second root" ] && it_pass pod-member-exec ||
 	it_fail pod-member-exec "status $st: $(cat member2.exec.out member2.exec.err)"
+# ps of a member: its own host processes (monitor, gofer), not the pod's.
+rs_run member2.ps ps --format json member2 >/dev/null
+m2pid=$(grep -o '"pid": *[0-9]*' "$STATE/member2/state.json" | grep -o '[0-9]*$')
+podsentry=$(grep -o '"sandboxPid": *[0-9]*' "$STATE/pod1/state.json" | grep -o '[0-9]*$')
+grep -q "^\[$m2pid,[0-9]*\]$" member2.ps.out && ! grep -qw "${podsentry:-x}" member2.ps.out &&
+	it_pass pod-member-ps || it_fail pod-member-ps "ps: $(cat member2.ps.out member2.ps.err); monitor $m2pid, pod sentry $podsentry"
 rs_run member2.kill kill member2 TERM >/dev/null
 rs_run member2.wait wait member2 >/dev/null
 grep -q '"exitStatus":3' member2.wait.out && grep -q got-term member2.create.out &&
@@ -474,6 +512,24 @@ grep -q '"exitStatus":137' member4.wait.out && it_pass pod-end-ends-members ||
 	it_fail pod-end-ends-members "$(cat member4.wait.out member4.wait.err)"
 rs_run member4.del delete member4 >/dev/null
 rs_run pod.del delete --force pod1 >/dev/null
+# A member's own process.capabilities, noNewPrivileges and rlimits, not
+# the pod's (which has all of root's capabilities).
+bundle b-pause2 '["sleep", "300"]'
+sed -i 's|"org.example.test": "oci.sh"|"io.kubernetes.cri.container-type": "sandbox"|' b-pause2/config.json
+rs_run pod2.run run --detach --bundle "$IT_WORK/b-pause2" pod2 >/dev/null
+pod_bundle b-mcap '["sh", "-c", "grep -E \"^(CapEff|CapBnd|NoNewPrivs)\" /proc/self/status; ulimit -n; ulimit -Hn"]' "$ROOTFS2" pod2
+sed -i 's/"user": {"uid": 0, "gid": 0}/&, "noNewPrivileges": true, "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 77, "hard": 88}], "capabilities": {"bounding": ["CAP_CHOWN", "CAP_KILL"], "effective": ["CAP_CHOWN", "CAP_KILL"], "permitted": ["CAP_CHOWN", "CAP_KILL"]}/' b-mcap/config.json
+rs_run mcap.create create --bundle "$IT_WORK/b-mcap" mcap1 >/dev/null
+rs_run mcap.start start mcap1 >/dev/null
+rs_run mcap.wait wait mcap1 >/dev/null
+rs_run pod2.limits exec pod2 sh -c 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status; ulimit -n' >/dev/null
+printf 'CapEff:\t0000000000000021\nCapBnd:\t0000000000000021\nNoNewPrivs:\t1\n77\n88\n' >mcap.expected
+grep -q '"exitStatus":0' mcap.wait.out && cmp -s mcap.create.out mcap.expected &&
+	! grep -q "^CapEff:	0000000000000021" pod2.limits.out && grep -q "^NoNewPrivs:	0" pod2.limits.out &&
+	! grep -qx 77 pod2.limits.out && it_pass pod-member-own-caps-rlimits ||
+	it_fail pod-member-own-caps-rlimits "wait $(cat mcap.wait.out); out: $(cat mcap.create.out) err: $(tail -n 3 mcap.create.err); pod: $(cat pod2.limits.out)"
+rs_run mcap.del delete mcap1 >/dev/null
+rs_run pod2.del delete --force pod2 >/dev/null
 # Joining a sandbox that does not exist is an error naming the annotation.
 pod_bundle b-orphan '["true"]' "$ROOTFS2" no-such-pod
 st=$(rs_run orphan create --bundle "$IT_WORK/b-orphan" orphan1)
@@ -580,6 +636,43 @@ PYEOF
 		it_fail resources-bad-pids-limit "status $st: $(cat res.badpids.err)"
 else
 	it_fail resources-build "$(cat "$IT_WORK/res-cc.log")"
+fi
+
+# --- linux.resources.cpu: host cgroups (v1 cpu, cpuset) -----------------
+# The monitor, gofer, sentry and stubs are in runsc/ID of each hierarchy,
+# with the config's values; a busy loop over the quota is throttled; the
+# groups go with delete; a value the kernel refuses fails create, naming
+# the field, leaving nothing.
+CPU_CG=/sys/fs/cgroup/cpu/runsc
+if awk '$9 == "cgroup" && $NF ~ /(^|,)cpu(,|$)/ {f=1} END {exit !f}' /proc/self/mountinfo 2>/dev/null &&
+	[ -d /sys/fs/cgroup/cpu ] && [ -d /sys/fs/cgroup/cpuset ]; then
+	bundle b-cpu '["sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo done"]'
+	sed -i 's|"namespaces": \[|"resources": {"cpu": {"shares": 512, "quota": 20000, "period": 100000, "cpus": "0"}},\n\t\t"namespaces": [|' b-cpu/config.json
+	rs_run cpu.create create --bundle "$IT_WORK/b-cpu" cpu1 >/dev/null
+	rs_run cpu.state state cpu1 >/dev/null
+	sentry=$(json_field "$STATE/cpu1/state.json" sandboxPid)
+	[ -z "$sentry" ] && sentry=$(grep -o '"sandboxPid": *[0-9]*' "$STATE/cpu1/state.json" | grep -o '[0-9]*$')
+	[ "$(cat $CPU_CG/cpu1/cpu.cfs_quota_us 2>/dev/null)" = 20000 ] &&
+		[ "$(cat $CPU_CG/cpu1/cpu.cfs_period_us)" = 100000 ] && [ "$(cat $CPU_CG/cpu1/cpu.shares)" = 512 ] &&
+		[ "$(cat /sys/fs/cgroup/cpuset/runsc/cpu1/cpuset.cpus)" = 0 ] && [ -n "$sentry" ] &&
+		grep -qx "$sentry" $CPU_CG/cpu1/cgroup.procs && grep -qx "$sentry" /sys/fs/cgroup/cpuset/runsc/cpu1/cgroup.procs &&
+		it_pass resources-cpu-cgroup ||
+		it_fail resources-cpu-cgroup "create: $(cat cpu.create.err); sentry ${sentry:-?}; $(grep -H . $CPU_CG/cpu1/cpu.cfs_quota_us $CPU_CG/cpu1/cgroup.procs 2>&1)"
+	rs_run cpu.start start cpu1 >/dev/null
+	rs_run cpu.wait wait cpu1 >/dev/null
+	throttled=$(sed -n 's/^nr_throttled //p' $CPU_CG/cpu1/cpu.stat 2>/dev/null)
+	[ "${throttled:-0}" -gt 0 ] && grep -q '"exitStatus":0' cpu.wait.out && it_pass resources-cpu-quota-throttles ||
+		it_fail resources-cpu-quota-throttles "nr_throttled ${throttled:-?}; wait $(cat cpu.wait.out cpu.wait.err)"
+	rs_run cpu.del delete cpu1 >/dev/null
+	[ ! -e $CPU_CG/cpu1 ] && [ ! -e /sys/fs/cgroup/cpuset/runsc/cpu1 ] && it_pass resources-cpu-cgroup-removed ||
+		it_fail resources-cpu-cgroup-removed "$(ls -d $CPU_CG/cpu1 /sys/fs/cgroup/cpuset/runsc/cpu1 2>&1)"
+	bundle b-badcpu '["true"]'
+	sed -i 's|"namespaces": \[|"resources": {"cpu": {"quota": 20000, "period": 100}},\n\t\t"namespaces": [|' b-badcpu/config.json
+	st=$(rs_run cpu.bad create --bundle "$IT_WORK/b-badcpu" badcpu1)
+	[ "$st" != 0 ] && grep -q "linux.resources.cpu.period" cpu.bad.err && [ ! -e "$STATE/badcpu1" ] && [ ! -e $CPU_CG/badcpu1 ] &&
+		it_pass resources-cpu-bad-value || it_fail resources-cpu-bad-value "status $st: $(cat cpu.bad.err)"
+else
+	echo "SKIP oci/resources-cpu-cgroup: no cgroup v1 cpu and cpuset hierarchies"
 fi
 
 # --- create / start / state / ps / kill / wait / delete ------------------

@@ -118,7 +118,27 @@ static void test_malformed(void **state)
 	    {"0|0||rel|1|true|0", "malformed request"}, /* cwd not absolute */
 	    {"0|0||/|0|0", "malformed request"},	/* no argv[0] */
 	    {"0|0||/|2|true|0", "malformed request"},	/* argc too big */
-	    {"0|0||/|1|true|0|x", "malformed request"}, /* left over */
+	    {"0|0||/|1|true|0|x", "bad field \"x\" in the request"},
+	    /* The optional fields, each checked as it would be applied. */
+	    {"0|0||/|1|true|0|caps=zz", "bad field \"caps=zz\" in the request"},
+	    {"0|0||/|1|true|0|caps=1:2:3:4",
+	     "bad field \"caps=1:2:3:4\" in the request"},
+	    {"0|0||/|1|true|0|caps=1:2:3:4:5:6",
+	     "bad field \"caps=1:2:3:4:5:6\" in the request"},
+	    {"0|0||/|1|true|0|caps=-1:0:0:0:0",
+	     "bad field \"caps=-1:0:0:0:0\" in the request"},
+	    {"0|0||/|1|true|0|rlimit=7:20:10",
+	     "bad field \"rlimit=7:20:10\" in the request"}, /* soft > hard */
+	    {"0|0||/|1|true|0|rlimit=16:1:1",
+	     "bad field \"rlimit=16:1:1\" in the request"},
+	    {"0|0||/|1|true|0|rlimit=-1:1:1",
+	     "bad field \"rlimit=-1:1:1\" in the request"},
+	    {"0|0||/|1|true|0|rlimit=7:-1:1",
+	     "bad field \"rlimit=7:-1:1\" in the request"},
+	    {"0|0||/|1|true|0|rlimit=7:1:1x",
+	     "bad field \"rlimit=7:1:1x\" in the request"},
+	    {"0|0||/|1|true|0|nnp=1", "bad field \"nnp=1\" in the request"},
+	    {"0|0||/|1|true|0|nnp|", "bad field \"\" in the request"},
 	};
 	char buf[512];
 	size_t n;
@@ -144,6 +164,11 @@ static void test_malformed(void **state)
 		n = fields(buf, bad[i].fields);
 		assert_refused(ask(buf, n, 3), bad[i].why);
 	}
+	/* Optional fields in any order, repeated: well formed. */
+	n = fields(buf, "0|0||/|1|true|0|rlimit=7:10:20|nnp|caps=1:1:0:1:"
+			"0|rlimit=7:5:5|caps="
+			"ffffffffff:0:0:ff:0");
+	assert_refused(ask(buf, n, 3), "the sandbox has ended");
 	/* A joining container's request: its gofer's socket as a fourth
 	 * descriptor, its root's mode and mounts after the environment. */
 	n = fields(buf, "0|0||/|1|true|0|rw|0");
@@ -155,9 +180,8 @@ static void test_malformed(void **state)
 	    "0|0||/|1|true|0",		       /* no root mode */
 	    "0|0||/|1|true|0|rx|0",	       /* bad root mode */
 	    "0|0||/|1|true|0|ro|2|bind:1::/x", /* fewer mounts */
-	    "0|0||/|1|true|0|ro|0|extra",      /* left over */
 	};
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		n = fields(buf, bad_container[i]);
 		memcpy(buf, CONTROL_MAGIC_CONTAINER, 4);
 		assert_refused(ask(buf, n, 4), "malformed request");
@@ -174,6 +198,14 @@ static void test_malformed(void **state)
 		memcpy(buf, CONTROL_MAGIC_MEMBER, 4);
 		assert_refused(ask(buf, n, 3), "bad member pid in the request");
 	}
+	/* Its process's own capabilities and limits after its mounts. */
+	n = fields(buf, "0|0||/|1|true|0|ro|0|extra");
+	memcpy(buf, CONTROL_MAGIC_CONTAINER, 4);
+	assert_refused(ask(buf, n, 4), "bad field \"extra\" in the request");
+	n = fields(buf, "0|0||/|1|true|0|ro|1|tmpfs::/t|caps=0:0:0:0:0|nnp|"
+			"rlimit=6:1:1");
+	memcpy(buf, CONTROL_MAGIC_CONTAINER, 4);
+	assert_refused(ask(buf, n, 4), "the sandbox has ended");
 }
 
 /* A stats request: magic, a zero length, nothing else. Descriptors sent
@@ -224,12 +256,42 @@ static void test_random(void **state)
 	}
 }
 
+/* Random optional fields after a well-formed request: refused or, when
+ * they happen to be valid, parsed; never a crash. */
+static void test_random_options(void **state)
+{
+	static const char *const keys[] = {"caps=", "rlimit=", "nnp", ""};
+	static const char alphabet[] = "0123456789abcdefx:-+ ";
+	char spec[300], buf[400];
+
+	(void)state;
+	srand(2);
+	for (int i = 0; i < 300; i++) {
+		int k = snprintf(spec, sizeof(spec), "0|0||/|1|true|0");
+
+		for (int f = rand() % 4; f >= 0; f--) {
+			k += snprintf(spec + k, sizeof(spec) - k, "|%s",
+				      keys[rand() % 4]);
+			for (int c = rand() % 12; c > 0; c--)
+				spec[k++] =
+				    alphabet[rand() % (sizeof(alphabet) - 1)];
+			spec[k] = 0;
+		}
+		size_t n = fields(buf, spec);
+		const char *r = ask(buf, n, 3);
+
+		assert_true(!strncmp(r, "error ", 6));
+		assert_non_null(strstr(r, "\nexited 32000\n"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_stats),
 	    cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_random_options),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
