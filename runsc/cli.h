@@ -15,7 +15,7 @@
 
 struct globals {
 	/* runsc do and the sandbox */
-	bool strace, profile;
+	bool strace, profile, syscall_patch;
 	bool debug;
 	const char *platform;  /* NULL: ptrace */
 	const char *debug_log; /* --debug-log=FILE|DIR */

@@ -77,6 +77,10 @@ static void usage(FILE *f)
 	    "  --profile           on exit, log where the time went "
 	    "(syscalls,\n"
 	    "                      9P round trips, application code)\n"
+	    "  --syscall-patch     systrap: rewrite hot `mov $nr, %%eax; "
+	    "syscall`\n"
+	    "                      sequences into calls of a fast entry "
+	    "(experimental)\n"
 	    "  --debug             verbose sentry log on stderr\n"
 	    "  --debug-log=FILE    write the sentry's log to FILE\n"
 	    "  --root DIR          container state (default /run/runsc)\n"
@@ -258,6 +262,8 @@ int main(int argc, char **argv)
 			g.strace = true;
 		else if (!strcmp(a, "--profile"))
 			g.profile = true;
+		else if (!strcmp(a, "--syscall-patch"))
+			g.syscall_patch = true;
 		else if (!strcmp(a, "--debug"))
 			g.debug = true;
 		else if (!strcmp(a, "--systemd-cgroup"))

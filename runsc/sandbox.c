@@ -106,7 +106,7 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		argc++;
 	while (c->rlimits && c->rlimits[nrlim])
 		nrlim++;
-	args = calloc(argc + 2 * nrlim + c->n_mounts + 24, sizeof(*args));
+	args = calloc(argc + 2 * nrlim + c->n_mounts + 25, sizeof(*args));
 	if (!args || asprintf(&cwdarg, "--cwd=%s", c->cwd) < 0 ||
 	    (c->hostname &&
 	     asprintf(&hostarg, "--hostname=%s", c->hostname) < 0) ||
@@ -163,6 +163,8 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		args[n++] = "--strace";
 	if (c->profile)
 		args[n++] = "--profile";
+	if (c->syscall_patch)
+		args[n++] = "--syscall-patch";
 	if (c->debug)
 		args[n++] = "--debug";
 	if (c->log_fd >= 0) {
