@@ -77,10 +77,11 @@ static void usage(FILE *f)
 	    "  --profile           on exit, log where the time went "
 	    "(syscalls,\n"
 	    "                      9P round trips, application code)\n"
-	    "  --syscall-patch     systrap: rewrite hot `mov $nr, %%eax; "
-	    "syscall`\n"
-	    "                      sequences into calls of a fast entry "
-	    "(experimental)\n"
+	    "  --syscall-patch[=N] systrap: rewrite `mov $nr, %%eax; syscall`"
+	    " sites\n"
+	    "                      that trapped N times (64) into jumps to a "
+	    "fast\n"
+	    "                      entry (experimental)\n"
 	    "  --debug             verbose sentry log on stderr\n"
 	    "  --debug-log=FILE    write the sentry's log to FILE\n"
 	    "  --root DIR          container state (default /run/runsc)\n"
@@ -263,7 +264,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--profile"))
 			g.profile = true;
 		else if (!strcmp(a, "--syscall-patch"))
-			g.syscall_patch = true;
+			g.syscall_patch = -1; /* the sentry's default */
+		else if (!strncmp(a, "--syscall-patch=", 16) &&
+			 atoi(a + 16) > 0)
+			g.syscall_patch = atoi(a + 16);
 		else if (!strcmp(a, "--debug"))
 			g.debug = true;
 		else if (!strcmp(a, "--systemd-cgroup"))

@@ -83,7 +83,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
 	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
-	char memarg[48], pidsarg[48], oomarg[32];
+	char memarg[48], pidsarg[48], oomarg[32], patcharg[32];
 	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL, **mounts;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
@@ -163,8 +163,13 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		args[n++] = "--strace";
 	if (c->profile)
 		args[n++] = "--profile";
-	if (c->syscall_patch)
+	if (c->syscall_patch < 0) {
 		args[n++] = "--syscall-patch";
+	} else if (c->syscall_patch) {
+		snprintf(patcharg, sizeof(patcharg), "--syscall-patch=%d",
+			 c->syscall_patch);
+		args[n++] = patcharg;
+	}
 	if (c->debug)
 		args[n++] = "--debug";
 	if (c->log_fd >= 0) {

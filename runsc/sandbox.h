@@ -48,8 +48,9 @@ struct sandbox_config {
 	 * (sentry/kernel/cgroup.h): memory.limit in bytes, pids.limit; 0:
 	 * none. */
 	unsigned long long memory_limit, pids_limit;
-	bool strace, profile, debug, syscall_patch;
-	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
+	bool strace, profile, debug;
+	int syscall_patch; /* as struct globals */
+	int log_fd;	   /* -1: none; else passed to the sentry as --log-fd */
 	/* -1: none; else passed to the sentry as --oom-fd, where it appends a
 	 * line per OOM kill (sentry/kernel/cgroup.h). */
 	int oom_fd;

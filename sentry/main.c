@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	    {"gofer-fd", required_argument, NULL, 'g'},
 	    {"strace", no_argument, NULL, 's'},
 	    {"profile", no_argument, NULL, 'P'},
-	    {"syscall-patch", no_argument, NULL, 'Y'},
+	    {"syscall-patch", optional_argument, NULL, 'Y'},
 	    {"control-fd", required_argument, NULL, 'C'},
 	    {"debug", no_argument, NULL, 'd'},
 	    {"cwd", required_argument, NULL, 'c'},
@@ -340,6 +340,8 @@ int main(int argc, char **argv)
 			break;
 		case 'Y':
 			syspatch_enabled = true;
+			if (optarg && atoi(optarg) > 0)
+				syspatch_hot = atoi(optarg);
 			break;
 		case 'C':
 			control_fd = atoi(optarg);

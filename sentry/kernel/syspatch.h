@@ -15,6 +15,7 @@
 struct task;
 
 extern bool syspatch_enabled;
+extern unsigned syspatch_hot; /* traps at a site before it is patched */
 
 /* t stopped on a syscall trap (not a fast entry): rewrite the sequence
  * that made it, when it is one we can. Never fails the syscall: on any

@@ -42,7 +42,10 @@ extern const struct platform_ops *plat;
 struct mm_syspatch {
 	uint64_t page[MM_SYSPATCH_PAGES]; /* trampoline pages; 0: none */
 	uint16_t used[MM_SYSPATCH_PAGES]; /* bytes of each in use */
-	uint64_t bad[MM_SYSPATCH_BAD];	  /* sites left alone (hashed) */
+	/* Traps per site, hashed (a site is patched once hot; UINT32_MAX:
+	 * left alone for good). */
+	uint64_t site[MM_SYSPATCH_BAD];
+	uint32_t hits[MM_SYSPATCH_BAD];
 };
 
 struct mm {

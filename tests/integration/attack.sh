@@ -44,7 +44,7 @@ if ! gcc -std=gnu11 -O1 -static -Wall -Werror -o "$bin" "$IT_DIR/attack/syspatch
 	exit
 fi
 rm -rf "$victim"
-st=$(it_run "$IT_WORK/out" "$IT_WORK/err" "$RUNSC" --platform=systrap --syscall-patch do "$bin" "$victim")
+st=$(it_run "$IT_WORK/out" "$IT_WORK/err" "$RUNSC" --platform=systrap --syscall-patch=1 do "$bin" "$victim")
 out=$(cat "$IT_WORK/out")
 if [ "$st" = 0 ] && echo "$out" | grep -qx "sandbox still alive"; then
 	it_pass syspatch-sandbox-survives
