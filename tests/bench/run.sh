@@ -223,7 +223,8 @@ if [ -n "$ENVS_WANTED" ] && want_env spatch; then
 		ENV_WHY[spatch]="$RUNSC not built"
 	fi
 else
-	ENV_WHY[spatch]="not selected (--envs)"
+	# Not asked for: no column at all (the table stays as it was).
+	ENV_IDS=(native ptrace systrap gvisor proot uml)
 fi
 if want_env gvisor; then
 	if install_peer runsc "$GVISOR"; then
