@@ -176,6 +176,10 @@ handler:
 	lea	raise_done(%rip), %rcx
 	cmp	%rcx, %rax
 	je	3f
+	/* Only after a fast entry: an application that jumps into stub
+	 * code by itself must stay interruptible (killable). */
+	cmpl	$0, H_FAST(%rbx)
+	je	3f
 	movl	$1, H_INTR(%rbx)
 	jmp	sigreturn
 3:	movl	$0, H_FAST(%rbx)
@@ -290,6 +294,9 @@ do_poke:
 /* See "Syscall patching" above. The stack is the region's: the
  * application's may be anything (and its red zone is its own). */
 fast_entry:
+	/* First: an interrupt on this very instruction is an ordinary event
+	 * (nothing changed yet); on any later one it must be deferred. */
+	movl	$1, %gs:H_FAST
 	mov	%rbx, %gs:G(RBX)
 	mov	%gs:H_SELF, %rbx
 	mov	%rsp, G(RSP)(%rbx)
@@ -318,7 +325,6 @@ fast_entry:
 	mov	%rax, H_INFO(%rbx)
 	lea	FAST_UC(%rbx), %rax
 	mov	%rax, H_UCTX(%rbx)
-	movl	$1, H_FAST(%rbx)
 	jmp	post_event
 
 /* From here to fast_end the application's state is the fast frame (the
@@ -326,6 +332,7 @@ fast_entry:
 fast_resume:
 	cmpl	$0, H_INTR(%rbx)
 	jne	fast_intr
+	movl	$0, H_FAST(%rbx)	/* the application's from here */
 	mov	G(EFL)(%rbx), %rax
 	and	$0x40dd5, %rax		/* what popf may set (sigreturn's mask) */
 	push	%rax
