@@ -50,6 +50,7 @@ struct platform_event {
 		    */
 	int code;  /* si_code as the host gave it */
 	uint64_t addr; /* si_addr */
+	bool fast;     /* PLATFORM_SYSCALL: came through fast_entry */
 };
 
 struct platform_ops {
@@ -114,6 +115,20 @@ struct platform_ops {
 			   struct platform_fpstate *fp);
 	int (*set_fpstate)(struct platform_ctx *ctx,
 			   const struct platform_fpstate *fp);
+
+	/* Syscall patching (NULL where the platform has none). fast_entry:
+	 * the address, the same in every address space, an application may
+	 * jump to instead of executing `syscall`: eax = the number, rcx = the
+	 * address to return to, every other register as for `syscall`; the
+	 * thread then stops with PLATFORM_SYSCALL exactly as if it had run
+	 * `syscall` at rcx - 2. 0: not available on this host. */
+	uint64_t (*fast_entry)(void);
+	/* Replace the 16 bytes at addr (16-byte aligned, in a page the
+	 * caller made writable) with new if they still hold old, in one
+	 * atomic store: other threads running that code see all old or all
+	 * new instructions. 0, -EAGAIN (the bytes differ) or -errno (host). */
+	int (*poke_text)(struct platform_ctx *ctx, uint64_t addr,
+			 const uint8_t old[16], const uint8_t new[16]);
 };
 
 extern const struct platform_ops platform_ptrace_ops;

@@ -16,6 +16,8 @@
 struct globals {
 	/* runsc do and the sandbox */
 	bool strace, profile;
+	int syscall_patch; /* 0: off; N > 0: traps at a site before patching;
+			    -1: the sentry's default */
 	bool debug;
 	const char *platform;  /* NULL: ptrace */
 	const char *debug_log; /* --debug-log=FILE|DIR */

@@ -400,6 +400,7 @@ static int create_container(struct globals *g, const struct create_opts *o,
 	cfg.hostname = spec->hostname;
 	cfg.strace = g->strace;
 	cfg.profile = g->profile;
+	cfg.syscall_patch = g->syscall_patch;
 	cfg.platform = g->platform;
 	if (spec->lnx.resources.memory_limit > 0)
 		cfg.memory_limit =

@@ -180,6 +180,7 @@ int cmd_do(struct globals *g, int argc, char **argv, struct rerr *e)
 	    .overlay = true,
 	    .strace = g->strace,
 	    .profile = g->profile,
+	    .syscall_patch = g->syscall_patch,
 	    .debug = g->debug,
 	    .log_fd = -1,
 	    .oom_fd = -1,

@@ -78,6 +78,11 @@ static void usage(FILE *f)
 	    "  --profile           on exit, log where the time went "
 	    "(syscalls,\n"
 	    "                      9P round trips, application code)\n"
+	    "  --syscall-patch[=N] systrap: rewrite `mov $nr, %%eax; syscall`"
+	    " sites\n"
+	    "                      that trapped N times (64) into jumps to a "
+	    "fast\n"
+	    "                      entry (experimental)\n"
 	    "  --debug             verbose sentry log on stderr\n"
 	    "  --debug-log=FILE    write the sentry's log to FILE\n"
 	    "  --root DIR          container state (default /run/runsc)\n"
@@ -260,6 +265,11 @@ int main(int argc, char **argv)
 			g.strace = true;
 		else if (!strcmp(a, "--profile"))
 			g.profile = true;
+		else if (!strcmp(a, "--syscall-patch"))
+			g.syscall_patch = -1; /* the sentry's default */
+		else if (!strncmp(a, "--syscall-patch=", 16) &&
+			 atoi(a + 16) > 0)
+			g.syscall_patch = atoi(a + 16);
 		else if (!strcmp(a, "--debug"))
 			g.debug = true;
 		else if (!strcmp(a, "--systemd-cgroup"))

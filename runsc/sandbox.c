@@ -83,7 +83,7 @@ static void exec_gofer(const struct sandbox_config *c, int sock)
 static void exec_sentry(const struct sandbox_config *c, int sock)
 {
 	char sentry[PATH_MAX + 32], fdarg[32], logarg[32], ctlarg[32];
-	char memarg[48], pidsarg[48], oomarg[32];
+	char memarg[48], pidsarg[48], oomarg[32], patcharg[32];
 	char *cwdarg = NULL, *hostarg = NULL, *platarg = NULL, **mounts;
 	size_t argc = 0, n = 0, nrlim = 0;
 	char **args;
@@ -108,7 +108,7 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		argc++;
 	while (c->rlimits && c->rlimits[nrlim])
 		nrlim++;
-	args = calloc(argc + 2 * nrlim + c->n_mounts + 24, sizeof(*args));
+	args = calloc(argc + 2 * nrlim + c->n_mounts + 25, sizeof(*args));
 	if (!args || asprintf(&cwdarg, "--cwd=%s", c->cwd) < 0 ||
 	    (c->hostname &&
 	     asprintf(&hostarg, "--hostname=%s", c->hostname) < 0) ||
@@ -165,6 +165,13 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		args[n++] = "--strace";
 	if (c->profile)
 		args[n++] = "--profile";
+	if (c->syscall_patch < 0) {
+		args[n++] = "--syscall-patch";
+	} else if (c->syscall_patch) {
+		snprintf(patcharg, sizeof(patcharg), "--syscall-patch=%d",
+			 c->syscall_patch);
+		args[n++] = patcharg;
+	}
 	if (c->debug)
 		args[n++] = "--debug";
 	if (c->log_fd >= 0) {

@@ -49,7 +49,8 @@ struct sandbox_config {
 	 * none. */
 	unsigned long long memory_limit, pids_limit;
 	bool strace, profile, debug;
-	int log_fd; /* -1: none; else passed to the sentry as --log-fd */
+	int syscall_patch; /* as struct globals */
+	int log_fd;	   /* -1: none; else passed to the sentry as --log-fd */
 	/* -1: none; else passed to the sentry as --oom-fd, where it appends a
 	 * line per OOM kill (sentry/kernel/cgroup.h). */
 	int oom_fd;

@@ -30,6 +30,7 @@
 #include "sentry/seccomp.h"
 #include "sentry/control.h"
 #include "sentry/profile.h"
+#include "sentry/kernel/syspatch.h"
 #include "sentry/strace.h"
 #include "sentry/vfs/fdtable.h"
 #include "sentry/vfs/fs_context.h"
@@ -42,7 +43,7 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: runsc-sentry --gofer-fd=N [--control-fd=N] "
-			"[--strace] [--profile] "
+			"[--strace] [--profile] [--syscall-patch] "
 			"[--debug] [--cwd=DIR] [--no-pivot] [--no-overlay] "
 			"[--root-ro] "
 			"[--hostname=NAME] [--user=UID:GID[:GROUPS]] "
@@ -282,6 +283,7 @@ int main(int argc, char **argv)
 	    {"gofer-fd", required_argument, NULL, 'g'},
 	    {"strace", no_argument, NULL, 's'},
 	    {"profile", no_argument, NULL, 'P'},
+	    {"syscall-patch", optional_argument, NULL, 'Y'},
 	    {"control-fd", required_argument, NULL, 'C'},
 	    {"debug", no_argument, NULL, 'd'},
 	    {"cwd", required_argument, NULL, 'c'},
@@ -321,6 +323,11 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			profile_enabled = true;
+			break;
+		case 'Y':
+			syspatch_enabled = true;
+			if (optarg && atoi(optarg) > 0)
+				syspatch_hot = atoi(optarg);
 			break;
 		case 'C':
 			control_fd = atoi(optarg);

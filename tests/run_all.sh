@@ -17,7 +17,8 @@
 #
 # The harnesses run on each platform in $PLATFORMS (default "systrap ptrace";
 # e.g. PLATFORMS=systrap), as suites syscalls, integration (systrap),
-# syscalls-ptrace, integration-ptrace.
+# syscalls-ptrace, integration-ptrace. "systrap-patch" (not a default) is
+# systrap with the experimental --syscall-patch.
 #
 # usage: tests/run_all.sh [--no-asan] [--quick]
 #   --no-asan  skip the sanitizer build and its unit tests
@@ -146,7 +147,11 @@ run_suite() { # SUITE COMMAND...
 for platform in ${PLATFORMS:-systrap ptrace}; do
 	sfx=""
 	[ "$platform" = systrap ] || sfx="-$platform"
-	export SANDBOX="$root/build/bin/runsc --platform=$platform do"
+	case "$platform" in
+	systrap-patch) pflags="--platform=systrap --syscall-patch" ;;
+	*) pflags="--platform=$platform" ;;
+	esac
+	export SANDBOX="$root/build/bin/runsc $pflags do"
 	run_suite "syscalls$sfx" bash tests/syscalls/run.sh "${static_opt[@]}"
 	run_suite "integration$sfx" bash tests/integration/run.sh
 done

@@ -16,6 +16,27 @@
  *   128 stack_t for a new thread's sigaltstack, 160 an empty sigset
  *   256 a msghdr for recvmsg on the channel (filled by the sentry), whose
  *       control buffer is at 344: cmsg_len, level, type, then the fd
+ *   176 u64 the region's own address (the fast entry finds it through %gs)
+ *   184 u32 fast: the current event came through the fast entry, not a
+ *       signal: its frame is the one at FAST_UC, the FP state is live in
+ *       the thread (commands 6 and 7 save and load it at FAST_XS)
+ *   188 u32 an interrupt arrived while the thread was in the stub after a
+ *       fast entry: post it as an event before resuming
+ *   0x400 the fast path's siginfo, 0x480 its ucontext (general registers
+ *       only); below 0xf00 its stack; 0x1000 the XSAVE area of commands
+ *       6 and 7 (the bottom of the alternate stack, which signal frames
+ *       reach only from the top)
+ *
+ * Syscall patching: a patched site jumps (through a slot of a trampoline
+ * page the sentry keeps near the application's code) to fast_entry with
+ * eax = nr and rcx = the address after the original syscall, every other
+ * register as the application left it. The stub thread's %gs base is its
+ * region (applications on systrap have no %gs of their own: the sentry
+ * keeps theirs as a number only). fast_entry saves what a SIGSYS frame
+ * would hold and posts the same event; the sentry cannot tell the two
+ * apart but by the fast flag. Nothing here is more than an application
+ * could do with its own syscalls: jumping in with any registers posts a
+ * syscall the sentry emulates.
  */
 #define CTX_SIZE 0x10000
 #define CTX_BASE 0x7fffc0000000	/* PLATFORM_APP_TOP */
@@ -35,6 +56,35 @@
 #define H_MASK 160
 #define H_MSG 256
 #define H_CMSG 344
+#define H_SELF 176
+#define H_FAST 184
+#define H_INTR 188
+#define FAST_SI 0x400
+#define FAST_UC 0x480
+#define FAST_STACK 0xf00
+#define FAST_XS 0x1000
+#define G(r) (FAST_UC + 40 + 8 * (r))	/* ucontext gregs */
+#define R8 0
+#define R9 1
+#define R10 2
+#define R11 3
+#define R12 4
+#define R13 5
+#define R14 6
+#define R15 7
+#define RDI 8
+#define RSI 9
+#define RBP 10
+#define RBX 11
+#define RDX 12
+#define RAX 13
+#define RCX 14
+#define RSP 15
+#define RIP 16
+#define EFL 17
+#define UC_RIP (40 + 8 * RIP)
+#define INTR_SIG 16
+#define SIGSYS 31
 #define MSG_DONTWAIT 0x40
 #define SPIN 500
 
@@ -42,6 +92,7 @@
 	.balign 16
 	.globl systrap_stub_start, systrap_stub_end
 	.globl systrap_off_init, systrap_off_handler, systrap_off_restorer
+	.globl systrap_off_fast
 systrap_stub_start:
 
 /* Entered once from the forked child: rdi = this page, rsi = its size,
@@ -86,6 +137,7 @@ raise_self:
 	mov	$16, %edx		/* SIGSTKFLT */
 	mov	$234, %eax		/* tgkill */
 	syscall
+raise_done:
 	/* Reached only by an application that jumped in here: fault. */
 	ud2
 
@@ -94,6 +146,43 @@ raise_self:
 handler:
 	mov	%rsp, %rbx
 	and	$-CTX_SIZE, %rbx
+	/* Signals reach stub code only after a fast entry (the handler runs
+	 * with them blocked, but for SIGSYS). Once the sentry said resume,
+	 * the application's state is the fast frame: hand it over as this
+	 * signal's, which then is an ordinary event. Before that, the fast
+	 * path is on its way to the sentry: note an interrupt, go on. */
+	mov	8 * RIP + 40(%rdx), %rax
+	lea	fast_resume(%rip), %rcx
+	cmp	%rcx, %rax
+	jb	1f
+	lea	fast_end(%rip), %rcx
+	cmp	%rcx, %rax
+	jae	1f
+	xor	%ecx, %ecx
+2:	mov	G(0)(%rbx,%rcx,8), %rax
+	mov	%rax, 40(%rdx,%rcx,8)
+	inc	%ecx
+	cmp	$EFL + 1, %ecx
+	jb	2b
+	jmp	3f
+1:	cmp	$INTR_SIG, %edi
+	jne	3f
+	lea	systrap_stub_start(%rip), %rcx
+	cmp	%rcx, %rax
+	jb	3f
+	lea	systrap_stub_end(%rip), %rcx
+	cmp	%rcx, %rax
+	jae	3f
+	lea	raise_done(%rip), %rcx
+	cmp	%rcx, %rax
+	je	3f
+	/* Only after a fast entry: an application that jumps into stub
+	 * code by itself must stay interruptible (killable). */
+	cmpl	$0, H_FAST(%rbx)
+	je	3f
+	movl	$1, H_INTR(%rbx)
+	jmp	sigreturn
+3:	movl	$0, H_FAST(%rbx)
 	mov	%rdi, H_SIG(%rbx)
 	mov	%rsi, H_INFO(%rbx)
 	mov	%rdx, H_UCTX(%rbx)
@@ -139,6 +228,12 @@ have_cmd:
 	je	do_thread
 	cmp	$5, %eax
 	je	do_mapfd
+	cmp	$6, %eax
+	je	do_xsave
+	cmp	$7, %eax
+	je	do_xrstor
+	cmp	$8, %eax
+	je	do_poke
 do_syscall:
 	call	load_args
 	syscall
@@ -157,9 +252,113 @@ cmd_done:
 	jmp	wait_cmd
 resume:
 	movl	$0, H_CMD(%rbx)
+	cmpl	$0, H_FAST(%rbx)
+	jne	fast_resume
+sigreturn:
 	add	$8, %rsp		/* past pretcode: the rt_sigframe */
 	mov	$15, %eax		/* rt_sigreturn */
 	syscall
+
+/* The FP state of a thread that came in through fast_entry is still in
+ * its registers: saved to and loaded from FAST_XS on the sentry's word
+ * (every component the host enables). */
+do_xsave:
+	mov	$-1, %eax
+	mov	$-1, %edx
+	xsave	FAST_XS(%rbx)
+	xor	%eax, %eax
+	jmp	cmd_done
+do_xrstor:
+	mov	$-1, %eax
+	mov	$-1, %edx
+	xrstor	FAST_XS(%rbx)
+	xor	%eax, %eax
+	jmp	cmd_done
+
+/* Patch application code: a 16-byte compare-and-swap at args[0] (16-byte
+ * aligned, writable), old args[1..2], new args[3..4]: a thread running
+ * those bytes sees all of the old or all of the new. 1: swapped. */
+do_poke:
+	mov	%rbx, %r12
+	mov	H_ARGS(%r12), %rdi
+	mov	H_ARGS+8(%r12), %rax
+	mov	H_ARGS+16(%r12), %rdx
+	mov	H_ARGS+24(%r12), %rbx
+	mov	H_ARGS+32(%r12), %rcx
+	lock cmpxchg16b (%rdi)
+	mov	%r12, %rbx
+	sete	%al
+	movzbl	%al, %eax
+	jmp	cmd_done
+
+/* See "Syscall patching" above. The stack is the region's: the
+ * application's may be anything (and its red zone is its own). */
+fast_entry:
+	/* First: an interrupt on this very instruction is an ordinary event
+	 * (nothing changed yet); on any later one it must be deferred. */
+	movl	$1, %gs:H_FAST
+	mov	%rbx, %gs:G(RBX)
+	mov	%gs:H_SELF, %rbx
+	mov	%rsp, G(RSP)(%rbx)
+	lea	FAST_STACK(%rbx), %rsp
+	pushfq
+	pop	%r11			/* as syscall leaves it: r11 = rflags */
+	mov	%r11, G(R11)(%rbx)
+	mov	%r11, G(EFL)(%rbx)
+	mov	%rcx, G(RCX)(%rbx)
+	mov	%rcx, G(RIP)(%rbx)
+	mov	%rax, G(RAX)(%rbx)
+	mov	%r8, G(R8)(%rbx)
+	mov	%r9, G(R9)(%rbx)
+	mov	%r10, G(R10)(%rbx)
+	mov	%r12, G(R12)(%rbx)
+	mov	%r13, G(R13)(%rbx)
+	mov	%r14, G(R14)(%rbx)
+	mov	%r15, G(R15)(%rbx)
+	mov	%rdi, G(RDI)(%rbx)
+	mov	%rsi, G(RSI)(%rbx)
+	mov	%rbp, G(RBP)(%rbx)
+	mov	%rdx, G(RDX)(%rbx)
+	mov	%eax, FAST_SI + 24(%rbx)	/* si_syscall */
+	movq	$SIGSYS, H_SIG(%rbx)
+	lea	FAST_SI(%rbx), %rax
+	mov	%rax, H_INFO(%rbx)
+	lea	FAST_UC(%rbx), %rax
+	mov	%rax, H_UCTX(%rbx)
+	jmp	post_event
+
+/* From here to fast_end the application's state is the fast frame (the
+ * handler relies on it). */
+fast_resume:
+	cmpl	$0, H_INTR(%rbx)
+	jne	fast_intr
+	movl	$0, H_FAST(%rbx)	/* the application's from here */
+	mov	G(EFL)(%rbx), %rax
+	and	$0x40dd5, %rax		/* what popf may set (sigreturn's mask) */
+	push	%rax
+	mov	G(R8)(%rbx), %r8
+	mov	G(R9)(%rbx), %r9
+	mov	G(R10)(%rbx), %r10
+	mov	G(R11)(%rbx), %r11
+	mov	G(R12)(%rbx), %r12
+	mov	G(R13)(%rbx), %r13
+	mov	G(R14)(%rbx), %r14
+	mov	G(R15)(%rbx), %r15
+	mov	G(RDI)(%rbx), %rdi
+	mov	G(RSI)(%rbx), %rsi
+	mov	G(RBP)(%rbx), %rbp
+	mov	G(RDX)(%rbx), %rdx
+	mov	G(RCX)(%rbx), %rcx
+	mov	G(RAX)(%rbx), %rax
+	popfq
+	mov	G(RSP)(%rbx), %rsp
+	mov	G(RBX)(%rbx), %rbx
+	jmp	*%gs:G(RIP)
+fast_intr:
+	movl	$0, H_INTR(%rbx)
+	movq	$INTR_SIG, H_SIG(%rbx)
+	jmp	post_event
+fast_end:
 
 /* Load nr and the six arguments from the header (clobbers nothing the
  * caller needs: rbx stays). Uses the stack of the handler frame: the
@@ -299,6 +498,10 @@ do_thread:
 	lea	H_SS(%rbx), %rdi
 	xor	%esi, %esi
 	syscall
+	mov	$158, %eax		/* arch_prctl(ARCH_SET_GS, base) */
+	mov	$0x1001, %edi
+	mov	%rbx, %rsi
+	syscall
 	/* The clone happened inside the parent's handler, with every signal
 	 * blocked: the new thread must take signals to run at all. */
 	movq	$0, H_MASK(%rbx)
@@ -326,5 +529,7 @@ systrap_off_handler:
 	.quad	handler - systrap_stub_start
 systrap_off_restorer:
 	.quad	restorer - systrap_stub_start
+systrap_off_fast:
+	.quad	fast_entry - systrap_stub_start
 
 	.section .note.GNU-stack,"",@progbits

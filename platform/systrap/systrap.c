@@ -48,7 +48,19 @@
 #define SPIN	    1000 /* ~50 us at ~50 ns a pause: longer only burns a CPU */
 
 enum { ST_NONE, ST_EVENT, ST_DONE };
-enum { CMD_NONE, CMD_RESUME, CMD_SYSCALL, CMD_FORK, CMD_THREAD, CMD_MAPFD };
+enum {
+	CMD_NONE,
+	CMD_RESUME,
+	CMD_SYSCALL,
+	CMD_FORK,
+	CMD_THREAD,
+	CMD_MAPFD,
+	CMD_XSAVE,
+	CMD_XRSTOR,
+	CMD_POKE,
+};
+/* The fast entry's frame and XSAVE area in the region (stub.S). */
+#define FAST_XS 0x1000
 
 struct hdr {
 	_Atomic uint32_t state;
@@ -59,10 +71,16 @@ struct hdr {
 	_Atomic uint32_t stub_sleeping;
 	uint32_t pad;
 	uint64_t chan; /* the stub's descriptor number of its channel */
+	uint8_t pad2[176 - 120];
+	uint64_t self;	       /* the region's address in the stub */
+	_Atomic uint32_t fast; /* the event came through the fast entry */
+	_Atomic uint32_t intr; /* (the stub's own) */
 };
 _Static_assert(offsetof(struct hdr, sentry_sleeping) == 96, "stub.S layout");
 _Static_assert(offsetof(struct hdr, stub_sleeping) == 100, "stub.S layout");
 _Static_assert(offsetof(struct hdr, chan) == 112, "stub.S layout");
+_Static_assert(offsetof(struct hdr, self) == 176, "stub.S layout");
+_Static_assert(offsetof(struct hdr, fast) == 184, "stub.S layout");
 _Static_assert(CTX_BASE == 0x7fffc0000000ULL && STUB_ADDR == 0x7fffffff0000ULL,
 	       "stub.S constants");
 /* The channel's recvmsg block in the header page (stub.S H_MSG, H_CMSG). */
@@ -71,7 +89,7 @@ _Static_assert(HDR_MSG + CHAN_MSG_CMSG == 344, "stub.S layout");
 
 extern const char systrap_stub_start[], systrap_stub_end[];
 extern const uint64_t systrap_off_init, systrap_off_handler,
-    systrap_off_restorer;
+    systrap_off_restorer, systrap_off_fast;
 
 struct stub_as {
 	pid_t pid;
@@ -96,6 +114,10 @@ struct platform_ctx {
 };
 
 static int mem_fd = -1; /* the sentry's memory file (kept in stubs) */
+/* The host's XSAVE area size and enabled components (XCR0), for the FP
+ * state of fast entries; 0: no XSAVE we can use, no fast entry. */
+static uint32_t xs_size;
+static uint64_t xs_mask;
 static int ctx_fd = -1; /* context regions */
 static _Atomic uint64_t ctx_next;
 static struct sock_fprog filter;
@@ -209,6 +231,26 @@ static int build_filter(void)
 static int spawn_stub(struct platform_ctx **out);
 static struct platform_ctx *zygote;
 
+static void xs_probe(void)
+{
+	uint32_t a, b, c, d, lo, hi;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+			 : "a"(1), "c"(0));
+	if (!(c & (1u << 27))) /* OSXSAVE */
+		return;
+	__asm__ volatile("cpuid"
+			 : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+			 : "a"(0xd), "c"(0));
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	/* The area must fit below the signal frames on the alternate stack. */
+	if (b < 576 || b > PLATFORM_FPSTATE_MAX)
+		return;
+	xs_size = b;
+	xs_mask = (uint64_t)hi << 32 | lo;
+}
+
 static int systrap_init(int memfd)
 {
 	int err;
@@ -224,6 +266,7 @@ static int systrap_init(int memfd)
 	err = build_filter();
 	if (err)
 		return err;
+	xs_probe();
 	/* The zygote now, while the sentry is small and single-threaded:
 	 * it sets itself up on the other CPU while the sentry boots on. */
 	return spawn_stub(&zygote);
@@ -325,6 +368,7 @@ static struct platform_ctx *ctx_alloc(struct stub_as *as)
 		return NULL;
 	}
 	c->fresh = true;
+	H(c)->self = stub_base(c);
 	atomic_fetch_add(&as->live, 1);
 	return c;
 }
@@ -462,6 +506,9 @@ stub_child(uint64_t region_stub, uint64_t region_off, int chan)
 	ss.ss_flags = 0;
 	if (sigaltstack(&ss, NULL) < 0)
 		_exit(123);
+	/* The fast entry finds the region through %gs (stub.S). */
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, region_stub) < 0)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
@@ -534,6 +581,12 @@ static int copy_region(struct platform_ctx *c, struct platform_ctx *n)
 
 	if (!uc || !si)
 		return -EINVAL;
+	/* A fast entry's frame lives in the header; its FP state in the
+	 * thread, which the fork copies. */
+	if (atomic_load(&h->fast)) {
+		memcpy(n->region, c->region, 4096);
+		return 0;
+	}
 	lo = uc < si ? uc : si;
 	/* the frame's return address sits just below the ucontext */
 	lo = (char *)((uintptr_t)(lo - 64) & ~(uintptr_t)4095);
@@ -570,6 +623,7 @@ static int systrap_fork_as(struct platform_ctx *c, struct platform_ctx **out)
 	}
 	n->fs_base = c->fs_base;
 	n->fresh = true;
+	H(n)->self = stub_base(n);
 	atomic_fetch_add(&as->live, 1);
 	err = settle(c);
 	if (!err) {
@@ -833,6 +887,7 @@ static int systrap_switch_to(struct platform_ctx *c, struct platform_regs *regs,
 		regs->r.orig_rax = si->si_syscall;
 		regs->r.rax = -ENOSYS;
 		ev->why = PLATFORM_SYSCALL;
+		ev->fast = atomic_load(&h->fast);
 		return 0;
 	case 0:
 	case INTR_SIG:
@@ -950,7 +1005,22 @@ static int systrap_get_fpstate(struct platform_ctx *c,
 			       struct platform_fpstate *fp)
 {
 	size_t len;
-	void *src = frame_fp(c, &len);
+	void *src;
+
+	if (atomic_load(&H(c)->fast)) {
+		uint8_t *xs = (uint8_t *)c->region + FAST_XS;
+
+		/* XSAVE leaves the header's other words alone: a frame
+		 * must have them zero. */
+		memset(xs + 512, 0, 64);
+		if (stub_call(c, CMD_XSAVE, 0, 0, 0, 0, 0, 0, 0))
+			return -EFAULT;
+		memcpy(fp->data, xs, xs_size);
+		memset(fp->data + 464, 0, 48); /* the sentry's to fill */
+		fp->len = xs_size;
+		return 0;
+	}
+	src = frame_fp(c, &len);
 
 	if (!src)
 		return -EFAULT;
@@ -959,11 +1029,39 @@ static int systrap_get_fpstate(struct platform_ctx *c,
 	return 0;
 }
 
+/* Load fp into a fast-entry thread's registers. XRSTOR faults on what a
+ * kernel's sigreturn would refuse: make it acceptable first (the
+ * application's frame is not trusted). */
+static int fast_set_fpstate(struct platform_ctx *c,
+			    const struct platform_fpstate *fp)
+{
+	uint8_t *xs = (uint8_t *)c->region + FAST_XS;
+	size_t len = fp->len < xs_size ? fp->len : xs_size;
+	uint64_t bv = 3; /* x87 and SSE: all an FXSAVE frame has */
+	uint32_t mxcsr;
+
+	memset(xs, 0, xs_size);
+	memcpy(xs, fp->data, len);
+	if (len > 512 + 8)
+		memcpy(&bv, fp->data + 512, 8);
+	memset(xs + 512, 0, 64);
+	bv &= xs_mask;
+	memcpy(xs + 512, &bv, 8);
+	memcpy(&mxcsr, xs + 24, 4);
+	mxcsr &= 0xffff;
+	memcpy(xs + 24, &mxcsr, 4);
+	return stub_call(c, CMD_XRSTOR, 0, 0, 0, 0, 0, 0, 0) ? -EFAULT : 0;
+}
+
 static int systrap_set_fpstate(struct platform_ctx *c,
 			       const struct platform_fpstate *fp)
 {
 	size_t len;
-	uint8_t *dst = frame_fp(c, &len);
+	uint8_t *dst;
+
+	if (atomic_load(&H(c)->fast))
+		return fast_set_fpstate(c, fp);
+	dst = frame_fp(c, &len);
 
 	if (!dst)
 		return -EFAULT;
@@ -978,6 +1076,25 @@ static int systrap_set_fpstate(struct platform_ctx *c,
 static pid_t systrap_as_pid(struct platform_ctx *ctx)
 {
 	return ctx->as->pid;
+}
+
+static uint64_t systrap_fast_entry(void)
+{
+	return xs_size ? STUB_ADDR + systrap_off_fast : 0;
+}
+
+static int systrap_poke_text(struct platform_ctx *c, uint64_t addr,
+			     const uint8_t old[16], const uint8_t new[16])
+{
+	uint64_t o[2], n[2];
+	long r;
+
+	if (addr & 15)
+		return -EINVAL;
+	memcpy(o, old, 16);
+	memcpy(n, new, 16);
+	r = stub_call(c, CMD_POKE, 0, addr, o[0], o[1], n[0], n[1], 0);
+	return r < 0 ? (int)r : r == 1 ? 0 : -EAGAIN;
 }
 
 const struct platform_ops platform_systrap_ops = {
@@ -1002,4 +1119,6 @@ const struct platform_ops platform_systrap_ops = {
     .write_mem = systrap_write_mem,
     .get_fpstate = systrap_get_fpstate,
     .set_fpstate = systrap_set_fpstate,
+    .fast_entry = systrap_fast_entry,
+    .poke_text = systrap_poke_text,
 };

@@ -14,6 +14,7 @@
 #include "abi/errno.h"
 #include "sentry/control.h"
 #include "sentry/kernel/futex.h"
+#include "sentry/kernel/syspatch.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/signal.h"
 #include "sentry/log.h"
@@ -456,7 +457,7 @@ static void handle_syscall(struct task *t)
 
 void task_run_loop(struct task *t)
 {
-	struct platform_event ev;
+	struct platform_event ev = {0};
 
 	for (;;) {
 		if (!t->killed)
@@ -477,6 +478,8 @@ void task_run_loop(struct task *t)
 		t->state = TS_KERNEL;
 		switch (ev.why) {
 		case PLATFORM_SYSCALL:
+			if (syspatch_enabled && !ev.fast)
+				syspatch_try(t);
 			handle_syscall(t);
 			break;
 		case PLATFORM_FAULT:

@@ -35,8 +35,22 @@ extern const struct platform_ops *plat;
 #define MM_MMAP_BASE (MM_STACK_TOP - (128ULL << 20))
 #define MM_PIE_BASE  0x555555554000ULL
 
+/* Syscall patching's state (kernel/syspatch.c): plain values, so that
+ * fork's copy of the struct copies it. */
+#define MM_SYSPATCH_PAGES 8
+#define MM_SYSPATCH_BAD	  64
+struct mm_syspatch {
+	uint64_t page[MM_SYSPATCH_PAGES]; /* trampoline pages; 0: none */
+	uint16_t used[MM_SYSPATCH_PAGES]; /* bytes of each in use */
+	/* Traps per site, hashed (a site is patched once hot; UINT32_MAX:
+	 * left alone for good). */
+	uint64_t site[MM_SYSPATCH_BAD];
+	uint32_t hits[MM_SYSPATCH_BAD];
+};
+
 struct mm {
 	int refs; /* tasks using it (CLONE_VM shares) */
+	struct mm_syspatch patch;
 	struct vma_set vmas;
 	uint64_t brk_start, brk_cur;
 	uint64_t stack_top;

@@ -81,9 +81,12 @@ PYTHON3=$(readlink -f "$(command -v python3)" 2>/dev/null)
 [ -x /usr/bin/python3 ] && PYTHON3=/usr/bin/python3
 
 # Environments, in table order.
-ENV_IDS=(native ptrace systrap gvisor proot uml)
+# spatch (systrap with --syscall-patch, an experiment) runs only when
+# --envs names it.
+ENV_IDS=(native ptrace systrap spatch gvisor proot uml)
 declare -A ENV_TITLE=(
 	[native]="native" [ptrace]="ours ptrace" [systrap]="ours systrap"
+	[spatch]="ours systrap --syscall-patch"
 	[gvisor]="gVisor ptrace" [proot]="proot" [uml]="UML")
 
 # Rows: id|title|unit|better (low, high, or none: no ratio)
@@ -213,6 +216,16 @@ if want_env systrap; then
 		ENV_WHY[systrap]="$RUNSC not built"
 	fi
 fi
+if [ -n "$ENVS_WANTED" ] && want_env spatch; then
+	if [ -x "$RUNSC" ]; then
+		probe spatch "$RUNSC" --platform=systrap --syscall-patch "do" /bin/true
+	else
+		ENV_WHY[spatch]="$RUNSC not built"
+	fi
+else
+	# Not asked for: no column at all (the table stays as it was).
+	ENV_IDS=(native ptrace systrap gvisor proot uml)
+fi
 if want_env gvisor; then
 	if install_peer runsc "$GVISOR"; then
 		# As root on this kind of VM the plain flags work; the others are
@@ -252,6 +265,7 @@ prefix() {
 	native) PREFIX=() ;;
 	ptrace) PREFIX=("$RUNSC" --platform=ptrace "do") ;;
 	systrap) PREFIX=("$RUNSC" --platform=systrap "do") ;;
+	spatch) PREFIX=("$RUNSC" --platform=systrap --syscall-patch "do") ;;
 	gvisor) PREFIX=("$GVISOR" "${GVISOR_FLAGS[@]}" "do") ;;
 	proot) PREFIX=(/usr/bin/proot) ;;
 	esac
@@ -290,7 +304,7 @@ run_row() { # ENV ROW REP CMD... : one sandboxed run of CMD, which prints RESULT
 }
 
 HOST_ENVS=()
-for env in native ptrace systrap gvisor proot; do
+for env in native ptrace systrap spatch gvisor proot; do
 	[ "${ENV_OK[$env]}" = 1 ] && HOST_ENVS+=("$env")
 done
 log "environments: ${HOST_ENVS[*]}$([ "${ENV_OK[uml]}" = 1 ] && echo " uml")"
