@@ -80,6 +80,8 @@ int cmd_list(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_ps(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_wait(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_kill(struct globals *g, int argc, char **argv, struct rerr *e);
+int cmd_pause(struct globals *g, int argc, char **argv, struct rerr *e);
+int cmd_resume(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_delete(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_exec(struct globals *g, int argc, char **argv, struct rerr *e);
 int cmd_events(struct globals *g, int argc, char **argv, struct rerr *e);

@@ -283,7 +283,8 @@ static int stream(const struct globals *g, struct container *c,
 		container_free(c);
 		if (container_load(g, id, c, e) < 0)
 			return 0; /* deleted: it has stopped */
-		if (c->status != CONTAINER_RUNNING)
+		if (c->status != CONTAINER_RUNNING &&
+		    c->status != CONTAINER_PAUSED)
 			break;
 		if (now_ms() < next)
 			continue;
@@ -336,7 +337,7 @@ int cmd_events(struct globals *g, int argc, char **argv, struct rerr *e)
 	}
 	if (container_load(g, argv[0], &c, e) < 0)
 		return 1;
-	if (c.status != CONTAINER_RUNNING) {
+	if (c.status != CONTAINER_RUNNING && c.status != CONTAINER_PAUSED) {
 		rerr_set(e, 0, "events: container \"%s\" is %s, not running",
 			 c.id, container_status_name(c.status));
 		container_free(&c);

@@ -143,11 +143,12 @@ int cmd_delete(struct globals *g, int argc, char **argv, struct rerr *e)
 	}
 	/* A created container was never started: delete may end it (runc
 	 * does). A running one needs --force. */
-	if (c.status == CONTAINER_RUNNING && !force) {
+	if ((c.status == CONTAINER_RUNNING || c.status == CONTAINER_PAUSED) &&
+	    !force) {
 		rerr_set(e, 0,
 			 "delete %s: cannot delete a container that is not "
-			 "stopped: running (use --force)",
-			 c.id);
+			 "stopped: %s (use --force)",
+			 c.id, container_status_name(c.status));
 		container_free(&c);
 		return 1;
 	}

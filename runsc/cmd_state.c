@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,10 @@
 
 #include "runsc/cli.h"
 #include "runsc/container.h"
+#include "runsc/control.h"
 #include "runsc/hooks.h"
 #include "runsc/oci_spec.h"
+#include "sentry/control.h"
 
 /* Exactly one positional argument, the container id. */
 static const char *one_id(const char *cmd, int argc, char **argv,
@@ -284,4 +287,69 @@ int cmd_wait(struct globals *g, int argc, char **argv, struct rerr *e)
 	json_object_put(o);
 	container_free(&c);
 	return 0;
+}
+
+/* runsc pause / resume: the sentry stops or restarts running application
+ * code (sentry/control.h); ROOT/ID/paused says so to state and list. */
+static int pause_resume(struct globals *g, int argc, char **argv, bool pause,
+			struct rerr *e)
+{
+	const char *cmd = pause ? "pause" : "resume";
+	const char *id = one_id(cmd, argc, argv, NULL, e);
+	char path[PATH_MAX + 16], line[128];
+	struct container c;
+	int ret = 1;
+
+	if (!id || container_load(g, id, &c, e) < 0)
+		return 1;
+	if (c.status != (pause ? CONTAINER_RUNNING : CONTAINER_PAUSED)) {
+		rerr_set(e, 0, "%s %s: container is %s, not %s", cmd, id,
+			 container_status_name(c.status),
+			 pause ? "running" : "paused");
+		goto out;
+	}
+	/* A pod member runs in its pod's sentry: freezing it would freeze
+	 * the pod. */
+	if (!c.sentry_pid) {
+		rerr_set(e, 0, "%s %s: not supported for a pod's member", cmd,
+			 id);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/paused", c.dir);
+	if (pause) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			rerr_set(e, errno, "%s %s: %s", cmd, id, path);
+			goto out;
+		}
+		close(fd);
+	}
+	if (control_ask(c.dir,
+			pause ? CONTROL_PAUSE_MAGIC : CONTROL_RESUME_MAGIC,
+			line, sizeof(line), e) < 0 ||
+	    strcmp(line, pause ? "paused" : "resumed")) {
+		if (!e->msg[0])
+			rerr_set(e, 0, "%s %s: the sandbox answered \"%s\"",
+				 cmd, id, line);
+		if (pause)
+			unlink(path);
+		goto out;
+	}
+	if (!pause)
+		unlink(path);
+	ret = 0;
+out:
+	container_free(&c);
+	return ret;
+}
+
+int cmd_pause(struct globals *g, int argc, char **argv, struct rerr *e)
+{
+	return pause_resume(g, argc, argv, true, e);
+}
+
+int cmd_resume(struct globals *g, int argc, char **argv, struct rerr *e)
+{
+	return pause_resume(g, argc, argv, false, e);
 }

@@ -111,7 +111,7 @@ static void copy_str(char *dst, size_t size, struct json_object *o,
 int container_load(const struct globals *g, const char *id, struct container *c,
 		   struct rerr *e)
 {
-	char path[PATH_MAX + 32], buf[32];
+	char path[PATH_MAX + 32], paused[PATH_MAX + 32], buf[32];
 	struct json_object *o, *v;
 
 	memset(c, 0, sizeof(*c));
@@ -153,10 +153,12 @@ int container_load(const struct globals *g, const char *id, struct container *c,
 	if (read_small_file(path, buf, sizeof(buf)) == 0)
 		c->exit_status = atoi(buf);
 	snprintf(path, sizeof(path), "%s/started", c->dir);
+	snprintf(paused, sizeof(paused), "%s/paused", c->dir);
 	if (!container_alive(c))
 		c->status = CONTAINER_STOPPED;
 	else if (access(path, F_OK) == 0)
-		c->status = CONTAINER_RUNNING;
+		c->status = access(paused, F_OK) == 0 ? CONTAINER_PAUSED
+						      : CONTAINER_RUNNING;
 	else
 		c->status = CONTAINER_CREATED;
 	return 0;
@@ -207,6 +209,8 @@ const char *container_status_name(enum container_status s)
 		return "created";
 	case CONTAINER_RUNNING:
 		return "running";
+	case CONTAINER_PAUSED:
+		return "paused";
 	case CONTAINER_STOPPED:
 		break;
 	}

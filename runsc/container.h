@@ -6,6 +6,7 @@
  *   ROOT/ID/start.fifo   the container's monitor waits on it until
  *                        `start` writes a byte
  *   ROOT/ID/started      exists once `start` has released the container
+ *   ROOT/ID/paused       exists while `runsc pause` holds it
  *   ROOT/ID/exit         the exit status, written by the monitor
  *   ROOT/ID/init.pid     a pod member's init, as the sandbox numbers it
  *                        (runsc/pod.h), for runsc exec
@@ -33,6 +34,7 @@ struct json_object;
 enum container_status {
 	CONTAINER_CREATED,
 	CONTAINER_RUNNING,
+	CONTAINER_PAUSED, /* runsc pause: ROOT/ID/paused exists */
 	CONTAINER_STOPPED,
 };
 

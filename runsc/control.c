@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -183,6 +184,27 @@ int control_send(int sock, const struct control_request *r, const int stdio[3],
 	    send_all(sock, b.p, b.n) < 0)
 		ret = rerr_set(e, errno, "sending the request to the sandbox");
 	free(b.p);
+	return ret;
+}
+
+int control_ask(const char *dir, const char *magic, char *line, size_t size,
+		struct rerr *e)
+{
+	char req[8] = {0};
+	struct pollfd p;
+	int sock = control_connect(dir, e), ret = 0;
+
+	if (sock < 0)
+		return -1;
+	memcpy(req, magic, 4);
+	p = (struct pollfd){.fd = sock, .events = POLLIN};
+	if (send_all(sock, req, sizeof(req)) < 0)
+		ret = rerr_set(e, errno, "sending to the sandbox");
+	else if (poll(&p, 1, 10000) <= 0)
+		ret = rerr_set(e, ETIMEDOUT, "waiting for the sandbox");
+	else if (control_read_line(sock, line, size) < 0)
+		ret = rerr_set(e, 0, "the sandbox closed the connection");
+	close(sock);
 	return ret;
 }
 

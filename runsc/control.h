@@ -49,6 +49,12 @@ struct control_request {
 int control_send(int sock, const struct control_request *r, const int stdio[3],
 		 struct rerr *e);
 
+/* Send the body-less request magic (CONTROL_STATS_MAGIC...) to the
+ * sandbox serving DIR/control.sock and read its one-line reply into
+ * line[size] (waiting 10 s at most). 0, or -1 with e set. */
+int control_ask(const char *dir, const char *magic, char *line, size_t size,
+		struct rerr *e);
+
 /* The next reply line into line (NUL-terminated, no newline); -1 at EOF. */
 int control_read_line(int sock, char *line, size_t size);
 

@@ -67,6 +67,8 @@ static void usage(FILE *f)
 	    "  list [--format table|json] [-q]\n"
 	    "  ps [--format table|json] ID    the container's host processes\n"
 	    "  wait ID                        wait for the exit, print it\n"
+	    "  pause ID / resume ID           stop / restart the container's "
+	    "processes\n"
 	    "  events [--stats] [--interval DUR] ID\n"
 	    "                                 resource usage and OOM kills "
 	    "as JSON\n"
@@ -229,7 +231,8 @@ static const struct command {
     {"run", cmd_run},	    {"start", cmd_start},   {"state", cmd_state},
     {"list", cmd_list},	    {"ps", cmd_ps},	    {"wait", cmd_wait},
     {"kill", cmd_kill},	    {"delete", cmd_delete}, {"exec", cmd_exec},
-    {"events", cmd_events}, {NULL, NULL},
+    {"events", cmd_events}, {"pause", cmd_pause},   {"resume", cmd_resume},
+    {NULL, NULL},
 };
 
 /* A global flag that takes a value: `--name=V` or `--name V`. Returns the

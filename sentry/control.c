@@ -179,6 +179,35 @@ void control_set_exec_cred(const struct cred *c)
 	exec_cred = *c;
 }
 
+static void reply_stats(int conn);
+static void reply_freeze(int conn, bool frozen);
+
+static void do_stats(int conn)
+{
+	reply_stats(conn);
+}
+
+static void do_pause(int conn)
+{
+	reply_freeze(conn, true);
+}
+
+static void do_resume(int conn)
+{
+	reply_freeze(conn, false);
+}
+
+/* The requests made of a magic and a zero length alone. */
+static const struct simple {
+	const char *magic, *name;
+	void (*answer)(int conn); /* replies and ends the connection */
+} simple[] = {
+    {CONTROL_STATS_MAGIC, "stats", do_stats},
+    {CONTROL_PAUSE_MAGIC, "pause", do_pause},
+    {CONTROL_RESUME_MAGIC, "resume", do_resume},
+};
+#define NSIMPLE (sizeof(simple) / sizeof(simple[0]))
+
 struct request {
 	bool container;	 /* CONTROL_MAGIC_CONTAINER: a joining container */
 	uint32_t member; /* CONTROL_MAGIC_MEMBER: the pid of a process of the
@@ -192,7 +221,8 @@ struct request {
 	const char *cwd;
 	char **argv, **envp; /* NULL-terminated, pointing into buf */
 	int fds[4];	     /* stdin, stdout, stderr; a container's gofer */
-	bool stats;	     /* a stats request: nothing above is set */
+	/* A request with no body (nothing above is set): one of simple[]. */
+	const struct simple *simple;
 	/* The optional fields: the process's own capability sets (NULL:
 	 * the container's), no_new_privs, and limits replacing the
 	 * container's where rlim_set says so. */
@@ -305,13 +335,16 @@ static int read_request(int conn, struct request *r, char *msg, size_t size)
 	if (n > 0 && n < (ssize_t)sizeof(head) &&
 	    read_full(conn, head + n, sizeof(head) - n) == 0)
 		n = sizeof(head);
-	if (n == sizeof(head) && !memcmp(head, CONTROL_STATS_MAGIC, 4)) {
+	for (size_t i = 0; n == sizeof(head) && i < NSIMPLE; i++) {
+		if (memcmp(head, simple[i].magic, 4))
+			continue;
 		memcpy(&len, head + 4, 4);
 		if (len) {
-			snprintf(msg, size, "stats request of %u bytes", len);
+			snprintf(msg, size, "%s request of %u bytes",
+				 simple[i].name, len);
 			return -1;
 		}
-		r->stats = true;
+		r->simple = &simple[i];
 		return 0;
 	}
 	r->container =
@@ -441,6 +474,17 @@ static void reply_stats(int conn)
 	close(conn);
 }
 
+/* Answer a pause or resume request and end the connection. */
+static void reply_freeze(int conn, bool frozen)
+{
+	klock_acquire();
+	sandbox_freeze(frozen);
+	klock_release();
+	reply(conn, frozen ? "paused" : "resumed");
+	shutdown(conn, SHUT_RDWR);
+	close(conn);
+}
+
 /* One connection: start its process and become its first thread. */
 static void *exec_main(void *arg)
 {
@@ -456,9 +500,9 @@ static void *exec_main(void *arg)
 		refuse(conn, msg);
 		return NULL;
 	}
-	if (r.stats) {
+	if (r.simple) {
 		request_free(&r);
-		reply_stats(conn);
+		r.simple->answer(conn);
 		return NULL;
 	}
 	klock_acquire();

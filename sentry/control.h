@@ -54,6 +54,11 @@
  * then the sentry closes the connection. A malformed request gets "error
  * MESSAGE" and "exited 32000", as an exec request would.
  *
+ * `runsc pause` and `runsc resume` ask the same way with "RSP1" and
+ * "RSU1": no application code of the sandbox runs from "paused" on (its
+ * tasks wait on their way back to it; SIGKILL still ends them) until
+ * "resumed" (sentry/kernel/task.h: sandbox_freeze).
+ *
  * `runsc exec` into a joined container asks with "RSM1": a first field,
  * the sandbox pid of a live process of that container (its init), then
  * an exec request's fields: the process runs in that container's tree and
@@ -70,6 +75,8 @@
 #define CONTROL_MAGIC_CONTAINER "RSC1"
 #define CONTROL_MAGIC_MEMBER	"RSM1"
 #define CONTROL_STATS_MAGIC	"RSS1"
+#define CONTROL_PAUSE_MAGIC	"RSP1"
+#define CONTROL_RESUME_MAGIC	"RSU1"
 #define CONTROL_MAX_REQUEST	(1u << 20)
 
 struct cred;

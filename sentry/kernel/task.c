@@ -328,6 +328,24 @@ void exit_siginfo(const struct thread_group *tg, struct linux_siginfo *info)
 	}
 }
 
+static bool sandbox_frozen;
+static struct waitq thaw_wq;
+
+void sandbox_freeze(bool frozen)
+{
+	struct thread_group *tg;
+	int i = 0;
+
+	sandbox_frozen = frozen;
+	if (!frozen) {
+		waitq_wake_all(&thaw_wq);
+		return;
+	}
+	while ((tg = tg_iter(&i)))
+		for (struct task *t = tg->threads; t; t = t->tg_next)
+			task_kick(t);
+}
+
 void kill_container(int id)
 {
 	struct thread_group *tg;
@@ -460,6 +478,9 @@ void task_run_loop(struct task *t)
 	struct platform_event ev = {0};
 
 	for (;;) {
+		/* Frozen first: what arrived meanwhile is delivered then. */
+		while (sandbox_frozen && !t->killed)
+			task_wait_killable(t, &thaw_wq);
 		if (!t->killed)
 			signal_deliver(t);
 		if (t->killed)

@@ -117,6 +117,12 @@ struct thread_group {
 /* SIGKILL every live process of container id. Kernel lock held. */
 void kill_container(int id);
 
+/* runsc pause / resume: with frozen, no task of the sandbox runs
+ * application code (those running it are kicked out; those in a syscall
+ * stop on their way back) until it is thawed; SIGKILL still ends a frozen
+ * task, as in a cgroup v2 freezer. Kernel lock held. */
+void sandbox_freeze(bool frozen);
+
 struct task {
 	/* public */
 	int tid; /* virtual */

@@ -171,6 +171,13 @@ if command -v script >/dev/null; then
 else
 	echo "SKIP containerd/task-exec-tty (no script(1))"
 fi
+# ctr task pause / resume (runsc pause / resume).
+it_run /dev/null pause.err "${CTR[@]}" task pause d1 >/dev/null
+it_run lsp.out /dev/null "${CTR[@]}" task ls >/dev/null
+it_run /dev/null resume.err "${CTR[@]}" task resume d1 >/dev/null
+it_run lsr.out /dev/null "${CTR[@]}" task ls >/dev/null
+grep -q "^d1 .*PAUSED" lsp.out && grep -q "^d1 .*RUNNING" lsr.out && it_pass task-pause-resume ||
+	it_fail task-pause-resume "$(cat lsp.out lsr.out pause.err resume.err)"
 sleep 1 # for the shell in the container to set its trap
 st=$(it_run kill.out kill.err "${CTR[@]}" task kill d1)
 for _ in $(seq 100); do

@@ -747,6 +747,45 @@ st=$(rs_run f.del delete --force f1)
 left=$(leftovers)
 [ -z "$left" ] && it_pass nothing-left-behind || it_fail nothing-left-behind "$left"
 
+# --- pause / resume -------------------------------------------------------
+# While paused, the container's loop writes nothing more to its (writable)
+# root; after resume it goes on; a paused container is "paused" in state,
+# needs --force to delete, and still dies by SIGKILL.
+bundle b-tick '["sh", "-c", "while true; do echo x >>/data/ticks; sleep 0.05; done"]' false
+rm -f "$ROOTFS/data/ticks"
+rs_run tick.run run --detach --bundle "$IT_WORK/b-tick" tick1 >/dev/null
+sleep 0.5
+st=$(rs_run tick.pause pause tick1)
+rs_run tick.state state tick1 >/dev/null
+a=$(wc -l <"$ROOTFS/data/ticks")
+sleep 0.7
+b=$(wc -l <"$ROOTFS/data/ticks")
+[ "$st" = 0 ] && [ "$(json_field tick.state.out status)" = paused ] && [ "$a" = "$b" ] &&
+	it_pass pause || it_fail pause "status $st, state $(json_field tick.state.out status), ticks $a -> $b: $(cat tick.pause.err)"
+st=$(rs_run tick.del delete tick1)
+[ "$st" != 0 ] && grep -q "paused (use --force)" tick.del.err && it_pass pause-delete-needs-force ||
+	it_fail pause-delete-needs-force "status $st: $(cat tick.del.err)"
+st=$(rs_run tick.resume resume tick1)
+sleep 0.5
+c=$(wc -l <"$ROOTFS/data/ticks")
+rs_run tick.state2 state tick1 >/dev/null
+[ "$st" = 0 ] && [ "$(json_field tick.state2.out status)" = running ] && [ "$c" -gt "$b" ] &&
+	it_pass resume || it_fail resume "status $st, state $(json_field tick.state2.out status), ticks $b -> $c: $(cat tick.resume.err)"
+st=$(rs_run tick.resume2 resume tick1)
+[ "$st" != 0 ] && grep -q "not paused" tick.resume2.err && it_pass resume-not-paused ||
+	it_fail resume-not-paused "status $st: $(cat tick.resume2.err)"
+rs_run tick.pause2 pause tick1 >/dev/null
+rs_run tick.kill kill tick1 KILL >/dev/null
+for _ in $(seq 50); do
+	rs_run tick.state3 state tick1 >/dev/null
+	[ "$(json_field tick.state3.out status)" = stopped ] && break
+	sleep 0.1
+done
+[ "$(json_field tick.state3.out status)" = stopped ] && it_pass pause-then-kill ||
+	it_fail pause-then-kill "state $(json_field tick.state3.out status)"
+rs_run tick.del2 delete tick1 >/dev/null
+rm -f "$ROOTFS/data/ticks"
+
 # --- hooks: run on the host with the state on stdin -----------------------
 hook() { # KIND -> a hook that saves its stdin as hook-KIND.json
 	echo "{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat > $IT_WORK/hook-$1.json\"], \"timeout\": 10}"

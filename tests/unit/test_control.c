@@ -228,6 +228,13 @@ static void test_stats(void **state)
 		       "stats request of 5 bytes");
 	assert_refused(ask(CONTROL_STATS_MAGIC "\0\0", 6, 0),
 		       "malformed request");
+	/* pause and resume: the same shape, one line back. */
+	assert_string_equal(ask(CONTROL_PAUSE_MAGIC "\0\0\0\0", 8, 0),
+			    "paused\n");
+	assert_string_equal(ask(CONTROL_RESUME_MAGIC "\0\0\0\0", 8, 0),
+			    "resumed\n");
+	assert_refused(ask(CONTROL_PAUSE_MAGIC "\1\0\0\0x", 9, 1),
+		       "pause request of 1 bytes");
 }
 
 static void test_random(void **state)
