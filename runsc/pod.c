@@ -99,15 +99,6 @@ static void groups_of(const struct oci_spec *spec, char *buf, size_t size)
 				      spec->process.additional_gids[i]);
 }
 
-static size_t count(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
 /* Have the sentry start the container; its wait status as a shell
  * reports it. */
 static int run_in_sandbox(const struct globals *g, const struct container *c,
@@ -116,18 +107,14 @@ static int run_in_sandbox(const struct globals *g, const struct container *c,
 			  const struct sandbox_config *cfg, int gofer_sock)
 {
 	static const int stdio[3] = {0, 1, 2};
-	char groups[512], line[600], **args = sandbox_mount_args(cfg);
-	char **mounts = calloc(cfg->n_mounts + 1, sizeof(*mounts));
+	char groups[512], line[600], **mounts = sandbox_mount_args(cfg);
 	struct rerr e = {{0}};
 	int sock = -1, status = 125;
 
-	if (!args || !mounts) {
+	if (!mounts) {
 		cli_log(g, "error", true, "container %s: out of memory", c->id);
 		goto out;
 	}
-	/* The sentry's --mount arguments without "--mount=". */
-	for (size_t i = 0; i < cfg->n_mounts; i++)
-		mounts[i] = args[i] + strlen("--mount=");
 	groups_of(spec, groups, sizeof(groups));
 	struct control_request r = {
 	    .uid = spec->process.uid,
@@ -135,9 +122,9 @@ static int run_in_sandbox(const struct globals *g, const struct container *c,
 	    .groups = groups,
 	    .cwd = spec->process.cwd,
 	    .argv = (const char **)spec->process.args,
-	    .argc = count(spec->process.args),
+	    .argc = spec->process.n_args,
 	    .envp = (const char **)spec->process.env,
-	    .envc = count(spec->process.env),
+	    .envc = spec->process.n_env,
 	    .gofer_fd = gofer_sock,
 	    .read_only = spec->root.readonly,
 	    .mounts = mounts,
@@ -181,8 +168,7 @@ static int run_in_sandbox(const struct globals *g, const struct container *c,
 out:
 	if (sock >= 0)
 		close(sock);
-	free(mounts);
-	sandbox_free_args(args);
+	sandbox_free_args(mounts);
 	return status;
 }
 

@@ -108,7 +108,7 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 		argc++;
 	while (c->rlimits && c->rlimits[nrlim])
 		nrlim++;
-	args = calloc(argc + 2 * nrlim + c->n_mounts + 25, sizeof(*args));
+	args = calloc(argc + 2 * nrlim + 2 * c->n_mounts + 25, sizeof(*args));
 	if (!args || asprintf(&cwdarg, "--cwd=%s", c->cwd) < 0 ||
 	    (c->hostname &&
 	     asprintf(&hostarg, "--hostname=%s", c->hostname) < 0) ||
@@ -145,8 +145,10 @@ static void exec_sentry(const struct sandbox_config *c, int sock)
 	mounts = sandbox_mount_args(c);
 	if (!mounts)
 		_exit(125);
-	for (size_t i = 0; i < c->n_mounts; i++)
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		args[n++] = "--mount";
 		args[n++] = mounts[i];
+	}
 	if (c->memory_limit) {
 		snprintf(memarg, sizeof(memarg), "--memory-limit=%llu",
 			 c->memory_limit);
@@ -226,7 +228,7 @@ char **sandbox_mount_args(const struct sandbox_config *c)
 
 		if (is_bind(m))
 			snprintf(src, sizeof(src), "%zu", ++tree);
-		if (asprintf(&v[i], "--mount=%s:%s:%s:%s", m->type, src,
+		if (asprintf(&v[i], "%s:%s:%s:%s", m->type, src,
 			     m->options ? m->options : "", m->dest) < 0) {
 			v[i] = NULL;
 			sandbox_free_args(v);

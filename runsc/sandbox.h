@@ -87,7 +87,7 @@ int sandbox_launch(const struct sandbox_config *c, struct sandbox *sb,
 int sandbox_start_gofer(const struct sandbox_config *c, pid_t *pid, int *sock,
 			struct rerr *e);
 
-/* c's mounts as the sentry's --mount=TYPE:SRC:OPTS:DEST arguments (bind
+/* c's mounts as the sentry's --mount TYPE:SRC:OPTS:DEST values (bind
  * mounts numbered as the gofer serves them), NULL-terminated; NULL on
  * out-of-memory. Free with sandbox_free_args. */
 char **sandbox_mount_args(const struct sandbox_config *c);
