@@ -15,11 +15,9 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,38 +98,11 @@ static long long parse_duration(const char *s)
  * e set. */
 static int fetch(const struct container *c, struct stats *st, struct rerr *e)
 {
-	static const char req[8] = CONTROL_STATS_MAGIC "\0\0\0";
 	char buf[1024], *tok, *save;
-	size_t n = 0;
-	int sock = control_connect(c->dir, e);
 
-	if (sock < 0)
-		return -1;
 	memset(st, 0, sizeof(*st));
-	if (send(sock, req, sizeof(req), MSG_NOSIGNAL) != sizeof(req)) {
-		rerr_set(e, errno, "sending to the sandbox");
-		close(sock);
+	if (control_ask(c->dir, CONTROL_STATS_MAGIC, buf, sizeof(buf), e) < 0)
 		return -1;
-	}
-	/* A sentry that does not answer in 10 s is not waited for longer. */
-	for (;;) {
-		struct pollfd p = {.fd = sock, .events = POLLIN};
-		ssize_t r;
-
-		if (poll(&p, 1, 10000) <= 0) {
-			close(sock);
-			return rerr_set(e, ETIMEDOUT,
-					"waiting for the sandbox");
-		}
-		r = read(sock, buf + n, sizeof(buf) - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || (n += (size_t)r) == sizeof(buf) - 1)
-			break;
-	}
-	close(sock);
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
 	if (strncmp(buf, "stats", 5) || (buf[5] && buf[5] != ' ')) {
 		return rerr_set(e, 0, "the sandbox answered \"%.200s\"",
 				strncmp(buf, "error ", 6) ? buf : buf + 6);
