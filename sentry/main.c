@@ -503,7 +503,10 @@ int main(int argc, char **argv)
 	b.argv = argv + optind;
 	pthread_create(&th, NULL, signal_forwarder, &fwd);
 	pthread_create(&th, NULL, init_main, &b);
-	err = cg_start();
+	/* Its samples serve a memory limit and the stats the control socket
+	 * gives `runsc events`: without either (runsc do), nobody reads them,
+	 * and an idle sandbox need not wake ten times a second for them. */
+	err = mem_limit || control_fd >= 0 ? cg_start() : 0;
 	if (err) {
 		errno = -err;
 		die("starting the resource monitor");

@@ -48,8 +48,9 @@ int cg_init(uint64_t mem_limit, uint64_t pids_limit, int oom_fd);
 /* The procfs directory descriptor cg_init opened, or -1. */
 int cg_procfd(void);
 
-/* Start the monitor thread (after the seccomp filter is in place).
- * Returns 0 or -errno. */
+/* Start the monitor thread (after the seccomp filter is in place): needed
+ * for a memory limit, and for the peak cg_stats reports (sampled between
+ * requests too). Returns 0 or -errno. */
 int cg_start(void);
 
 /* May the sandbox have one more task? 0 or -LINUX_EAGAIN. Kernel lock
