@@ -86,6 +86,16 @@ rs_run() {
 	it_run "$IT_WORK/$name.out" "$IT_WORK/$name.err" "${RS[@]}" "$@"
 }
 
+# wait_stopped NAME ID: poll `state ID` (into NAME.out) for up to 5 s
+# until it says stopped.
+wait_stopped() {
+	for _ in $(seq 50); do
+		rs_run "$1" state "$2" >/dev/null
+		[ "$(json_field "$1.out" status)" = stopped ] && return
+		sleep 0.1
+	done
+}
+
 json_field() { # FILE FIELD -> value of "FIELD": in pretty JSON
 	sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
 }
@@ -491,11 +501,7 @@ rs_run member3.create create --bundle "$IT_WORK/b-member2" member3 >/dev/null
 rs_run member3.start start member3 >/dev/null
 sleep 0.5
 rs_run member3.kill kill member3 KILL >/dev/null
-for _ in $(seq 50); do
-	rs_run member3.state state member3 >/dev/null
-	[ "$(json_field member3.state.out status)" = stopped ] && break
-	sleep 0.1
-done
+wait_stopped member3.state member3
 rs_run pod.ps exec pod1 ps >/dev/null
 rs_run pod.state state pod1 >/dev/null
 [ "$(json_field member3.state.out status)" = stopped ] && ! grep -q "sleep 271" pod.ps.out &&
@@ -732,11 +738,7 @@ st=$(rs_run life.state4 state life)
 bundle b-sleep '["sleep", "100"]'
 rs_run k.create create --bundle "$IT_WORK/b-sleep" k1 >/dev/null
 st=$(rs_run k.kill kill k1 KILL)
-for _ in $(seq 50); do
-	rs_run k.state state k1 >/dev/null
-	[ "$(json_field k.state.out status)" = stopped ] && break
-	sleep 0.1
-done
+wait_stopped k.state k1
 [ "$st" = 0 ] && [ "$(json_field k.state.out status)" = stopped ] && it_pass kill-created ||
 	it_fail kill-created "status $st: $(cat k.kill.err k.state.out)"
 rs_run k.del delete k1 >/dev/null
@@ -776,11 +778,7 @@ st=$(rs_run tick.resume2 resume tick1)
 	it_fail resume-not-paused "status $st: $(cat tick.resume2.err)"
 rs_run tick.pause2 pause tick1 >/dev/null
 rs_run tick.kill kill tick1 KILL >/dev/null
-for _ in $(seq 50); do
-	rs_run tick.state3 state tick1 >/dev/null
-	[ "$(json_field tick.state3.out status)" = stopped ] && break
-	sleep 0.1
-done
+wait_stopped tick.state3 tick1
 [ "$(json_field tick.state3.out status)" = stopped ] && it_pass pause-then-kill ||
 	it_fail pause-then-kill "state $(json_field tick.state3.out status)"
 rs_run tick.del2 delete tick1 >/dev/null
